@@ -1,0 +1,1 @@
+"""`appeals match` and `appeals criteria` (filled in by the matcher work)."""

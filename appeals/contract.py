@@ -1,0 +1,201 @@
+"""The case and result shapes every intake and every consumer share.
+
+This module is the executable form of ``shared/docs/matching-contract.md``. The web form, the
+spreadsheet importer, the JSON API and the command line all build a :class:`Case`; the matcher
+returns a :class:`MatchResult`. Unknown fields are rejected so that a typo is caught, not ignored.
+Pure code: no Flask, Celery or database imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PlanType = Literal[
+    "employer", "marketplace", "government_employer", "medicare_advantage", "medicaid", "other"
+]
+PLAN_TYPES: tuple[str, ...] = PlanType.__args__  # type: ignore[attr-defined]
+
+Outcome = Literal["appeal", "ready", "not_met", "administrative", "no_criteria"]
+Urgency = Literal["standard", "expedited", "emergency"]
+RequirementKind = Literal[
+    "red_flag", "conservative_care", "follow_up", "prior_imaging", "clinical_finding"
+]
+RequirementStatus = Literal["met_in_request", "omitted", "unmet"]
+DenialCategory = Literal[
+    "medical_necessity", "missing_information", "no_authorization", "coding",
+    "benefit_exclusion", "eligibility", "other",
+]
+
+AnswerValue = Union[bool, int, float, str, list[str], None]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Case (input)
+
+
+class Patient(_Strict):
+    name: str | None = Field(default=None, max_length=200)
+    date_of_birth: dt.date | None = None
+    age: int | None = Field(default=None, ge=0, le=130)
+    sex: str | None = Field(default=None, max_length=20)
+    member_id: str | None = Field(default=None, max_length=100)
+
+
+class Denial(_Strict):
+    notice_date: dt.date
+    received_date: dt.date | None = None
+    text: str | None = Field(default=None, max_length=20_000)
+    code: str | None = Field(default=None, max_length=50)
+    reference: str | None = Field(default=None, max_length=100)
+
+    @property
+    def received(self) -> dt.date:
+        """The day the notice arrived; the contract defaults it to the notice date."""
+        return self.received_date or self.notice_date
+
+
+class Document(_Strict):
+    text: str = Field(min_length=1, max_length=50_000)
+    date: dt.date | None = None
+    source: str | None = Field(default=None, max_length=200)
+
+
+class Case(_Strict):
+    service: str = Field(min_length=1, max_length=200)
+    plan_type: PlanType
+    payer: str | None = Field(default=None, max_length=200)
+    patient: Patient | None = None
+    denial: Denial | None = None
+    original_request: str | None = Field(default=None, max_length=50_000)
+    documentation: list[Document] = Field(default_factory=list, max_length=200)
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+
+    @field_validator("answers")
+    @classmethod
+    def _answer_keys_are_ids(cls, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+        for key in answers:
+            if not key or len(key) > 100:
+                raise ValueError(f"answer id {key!r} is not a question id")
+        return answers
+
+    @property
+    def is_check_before_filing(self) -> bool:
+        return self.denial is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Result (output)
+
+
+class ServiceRef(_Strict):
+    id: str | None
+    name: str
+    codes: list[str] = Field(default_factory=list)
+
+
+class PolicyRef(_Strict):
+    title: str
+    source: str
+    section: str | None = None
+    version: str | None = None
+    url: str | None = None
+
+
+class PathwayRef(_Strict):
+    id: str
+    title: str
+
+
+class Evidence(_Strict):
+    quote: str
+    source: str | None = None
+    date: dt.date | None = None
+
+
+class RequirementResult(_Strict):
+    id: str
+    kind: RequirementKind
+    text: str
+    status: RequirementStatus
+    evidence: list[Evidence] = Field(default_factory=list)
+    needed: str | None = None
+
+
+class DenialResult(_Strict):
+    category: DenialCategory
+    code: str | None = None
+    text: str | None = None
+
+
+class Deadline(_Strict):
+    date: dt.date
+    days: int
+    counted_from: dt.date
+    basis: str
+
+
+class MatchResult(_Strict):
+    outcome: Outcome
+    urgency: Urgency
+    service: ServiceRef
+    policy: PolicyRef | None = None
+    pathway: PathwayRef | None = None
+    requirements: list[RequirementResult] = Field(default_factory=list)
+    denial: DenialResult | None = None
+    deadline: Deadline | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing with errors a person can act on
+
+
+class CaseError(ValueError):
+    """A case that does not fit the contract. ``errors`` names each field and the problem."""
+
+    def __init__(self, errors: list[dict[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or "(case)"
+
+
+def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Pydantic's errors as ``[{field, message}]`` with dotted paths (``denial.notice_date``)."""
+    errors = []
+    for err in exc.errors(include_url=False):
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (not part of the case contract)"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        errors.append({"field": _field_path(err["loc"]), "message": message})
+    return errors
+
+
+def parse_case(data: Any) -> Case:
+    """Validate a decoded JSON object as a :class:`Case` or raise :class:`CaseError`."""
+    if not isinstance(data, dict):
+        raise CaseError([{"field": "(case)", "message": "a case must be a JSON object"}])
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(validation_errors(exc)) from None

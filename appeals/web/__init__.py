@@ -1,0 +1,9 @@
+"""Thin blueprints. Each area registers its blueprint here."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import api
+
+    app.register_blueprint(api)
