@@ -81,3 +81,51 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, org_name: str | None = None, role: str = "member"):
+    """A synthetic user (and organization) in the current app context."""
+    from appeals.accounts.passwords import hash_password
+    from appeals.models import Organization, User
+
+    org = None
+    if org_name:
+        org = Organization(name=org_name)
+        db.session.add(org)
+        db.session.flush()
+    user = User(email=email, password_hash=hash_password(PASSWORD), role=role,
+                organization_id=org.id if org else None)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def bearer(user) -> dict:
+    from appeals.accounts.tokens import create_token
+
+    _, plain = create_token(user, "test")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.fixture
+def user(app):
+    with app.app_context():
+        u = make_user("clinic.user@example.test", "Synthetic Clinic", role="admin")
+        return db.session.get(type(u), u.id)
+
+
+@pytest.fixture
+def api_headers(app, user):
+    """Authorization headers with a live token for `user`."""
+    with app.app_context():
+        return bearer(db.session.merge(user))
+
+
+@pytest.fixture
+def other_api_headers(app):
+    """A token for a user of another organization (for "nobody reads another's" tests)."""
+    with app.app_context():
+        return bearer(make_user("stranger@example.test", "Other Clinic"))

@@ -1,4 +1,4 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 
 from .base import Owned, new_id, utcnow  # noqa: F401
-from .accounts import Organization, User  # noqa: F401
+from .accounts import ApiToken, Organization, User  # noqa: F401

@@ -1,0 +1,1 @@
+"""Accounts: users, organizations, passwords and API tokens."""

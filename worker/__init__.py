@@ -1,0 +1,1 @@
+"""The Celery worker entry point (filled in by the service work)."""

@@ -1,0 +1,1 @@
+"""Celery tasks: batches (thin: ids in, pure functions called, results stored)."""

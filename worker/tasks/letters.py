@@ -1,0 +1,1 @@
+"""Celery tasks: letters (thin: ids in, pure functions called, results stored)."""

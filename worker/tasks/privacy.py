@@ -1,0 +1,1 @@
+"""Celery tasks: privacy (thin: ids in, pure functions called, results stored)."""

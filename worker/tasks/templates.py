@@ -1,0 +1,1 @@
+"""Celery tasks: templates (thin: ids in, pure functions called, results stored)."""
