@@ -2,3 +2,4 @@
 
 from .base import Owned, new_id, utcnow  # noqa: F401
 from .accounts import ApiToken, Organization, User  # noqa: F401
+from .audit import AuditEvent  # noqa: F401
