@@ -7,3 +7,6 @@ def register_blueprints(app: Flask) -> None:
     from .api import api
 
     app.register_blueprint(api)
+    from .layout import layout
+
+    app.register_blueprint(layout)
