@@ -1,0 +1,1 @@
+"""delivery (see appeals/__init__.py for the flow)."""

@@ -1,0 +1,1 @@
+"""intake (see appeals/__init__.py for the flow)."""

@@ -1,0 +1,1 @@
+"""Bulk appeals: spreadsheets in, a ZIP of letters and a manifest out."""
