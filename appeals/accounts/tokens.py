@@ -31,7 +31,7 @@ def user_for_token(plain: str) -> User | None:
     record = db.session.execute(
         select(ApiToken).where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None))
     ).scalar_one_or_none()
-    if record is None:
+    if record is None or not record.user.is_active:
         return None
     record.last_used_at = utcnow()
     db.session.commit()
@@ -39,5 +39,23 @@ def user_for_token(plain: str) -> User | None:
 
 
 def revoke_token(record: ApiToken) -> None:
-    record.revoked_at = utcnow()
+    """Takes effect at once: user_for_token looks the token up on every request."""
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+    db.session.commit()
+
+
+def live_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.execute(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        ).scalars()
+    )
+
+
+def revoke_all(user: User) -> None:
+    for record in live_tokens(user):
+        record.revoked_at = utcnow()
     db.session.commit()

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 
 from .base import Owned, new_id, utcnow  # noqa: F401
-from .accounts import ApiToken, Organization, User  # noqa: F401
+from .accounts import ApiToken, Invitation, Organization, User  # noqa: F401
 from .audit import AuditEvent  # noqa: F401

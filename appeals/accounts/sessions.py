@@ -1,0 +1,82 @@
+"""Browser sessions: Flask-Login wiring, and expiry both absolute (PERMANENT_SESSION_LIFETIME after
+sign-in) and idle (SESSION_IDLE_MINUTES without a request).
+
+Flask's signed cookie is re-issued whenever the session changes, so the cookie's own age cannot
+bound a session; the sign-in and last-seen times inside it do.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import Flask, current_app, flash, session
+from flask_login import login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..models import User
+
+LOGIN_AT = "login_at"
+SEEN_AT = "seen_at"
+# Rewrite the last-seen time at most this often (each rewrite re-issues the cookie).
+_SEEN_RESOLUTION = 30
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    # Flask-Login checks is_active only at sign-in; a removed member loses open sessions too.
+    return user if user is not None and user.is_active else None
+
+
+def start_session(user: User) -> None:
+    # A fresh session: nothing an earlier visitor of this browser put in it carries over.
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = int(time.time())
+    session[LOGIN_AT] = now
+    session[SEEN_AT] = now
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def _expire_stale_session() -> None:
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    config = current_app.config
+    login_at = session.setdefault(LOGIN_AT, now)
+    seen_at = session.setdefault(SEEN_AT, now)
+    lifetime = config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    if now - login_at > lifetime or now - seen_at > idle:
+        end_session()
+        flash("Your session expired; sign in again.", "info")
+        return
+    if now - seen_at >= _SEEN_RESOLUTION:
+        session[SEEN_AT] = now
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31):  # Flask's default
+        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
+    elif not isinstance(app.config["PERMANENT_SESSION_LIFETIME"], timedelta):
+        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+            seconds=int(app.config["PERMANENT_SESSION_LIFETIME"])
+        )
+    app.config.setdefault("SESSION_IDLE_MINUTES", 60)
+    app.config.setdefault("LOGIN_MAX_FAILURES", 5)
+    app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
+    app.config.setdefault("LOGIN_RATE_LIMIT", "20 per minute; 200 per hour")
+    app.config.setdefault("INVITATION_DAYS", 7)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    app.before_request(_expire_stale_session)

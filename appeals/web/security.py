@@ -1,0 +1,130 @@
+"""Security headers on every response, safe session cookies, and logs without health data.
+
+Pages show health data and anonymous links carry their access key in the URL, so: a strict CSP
+(no inline script or style), no Referer ever sent, no caching of anything but static files, and
+request logs that keep only method, path and status (never a query string).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+
+from flask import Flask, request
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+_DEVELOPMENT = ("development", "testing")
+
+
+def _add_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        # Health data must not sit in a browser's or a proxy's cache.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+# ----------------------------------------------------------------------------------------------
+# Logs
+
+# A request line as servers log it: "GET /a/b?key=… HTTP/1.1". The query string goes.
+_QUERY_IN_REQUEST_LINE = re.compile(r'(\b[A-Z]{3,7} [^ ?"]*)\?[^ "]*')
+_URL_QUERY = re.compile(r"(https?://[^\s?\"']+)\?[^\s\"']*")
+
+
+def redact_line(text: str) -> str:
+    text = _QUERY_IN_REQUEST_LINE.sub(r"\1", text)
+    return _URL_QUERY.sub(r"\1", text)
+
+
+def safe_exception_text(exc_info) -> str:
+    """A traceback with the frames but not the exception's message: messages of validation
+    errors quote the input (a patient's name, a member id)."""
+    exc_type, exc, tb = exc_info
+    frames = "".join(traceback.format_tb(tb))
+    name = exc_type.__qualname__ if exc_type else "Exception"
+    return f"Traceback (most recent call last):\n{frames}{name}: (message withheld: may hold health data)"
+
+
+def _sanitize(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record is the logging system's problem, not ours
+        return
+    redacted = redact_line(message)
+    if redacted != message:
+        record.msg, record.args = redacted, ()
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = safe_exception_text(record.exc_info)
+
+
+def install_log_filter() -> None:
+    """Sanitize every log record as it is made, whatever logger or handler (Flask, werkzeug,
+    gunicorn, Celery, a test's capture) later writes it: query strings leave request lines, and
+    exception messages leave tracebacks. Installed once per process."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "appeals_sanitizing", False):
+        return
+
+    def sanitizing_factory(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        _sanitize(record)
+        return record
+
+    sanitizing_factory.appeals_sanitizing = True
+    logging.setLogRecordFactory(sanitizing_factory)
+    # SQL parameters are case data: never let a DEBUG root logger print them.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+
+_request_log = logging.getLogger("appeals.requests")
+
+
+def _log_request(response):
+    # Path only (ids are random and reveal nothing); never the query string or the body.
+    _request_log.info("%s %s %s", request.method, request.path, response.status_code)
+    return response
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def init_app(app: Flask) -> None:
+    development = app.config["APPEALS_ENV"] in _DEVELOPMENT or app.testing
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    if not development:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.after_request(_add_headers)
+    app.after_request(_log_request)
+    install_log_filter()
