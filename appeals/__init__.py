@@ -7,12 +7,15 @@ worker/ are thin adapters around that pure core.
 
 import os
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import config as config_defaults
+from .celery_app import celery_init_app
 from .extensions import csrf, db, login_manager, migrate
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,15 +33,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     _require_secret_key(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    # Batch mode lets migrations alter SQLite tables (it copies them) as well as PostgreSQL ones.
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    celery_init_app(app)
 
     from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
     from .web import register_blueprints
 
     register_blueprints(app)
+    app.before_request(_reject_oversized_body)
     return app
+
+
+def _reject_oversized_body():
+    """Refuse a body larger than MAX_CONTENT_LENGTH before any view runs (a chunked body without
+    a length is cut off with the same 413 as it is read)."""
+    limit = request.max_content_length
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(f"the request body is larger than {limit} bytes")
 
 
 def _require_secret_key(app: Flask) -> None:

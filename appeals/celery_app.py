@@ -1,0 +1,92 @@
+"""Celery bound to the Flask app, following Flask's Celery pattern: every setting under the one
+``CELERY`` config key, tasks run inside an app context, tasks declared with ``shared_task``.
+
+The broker is Redis when REDIS_URL is set, else the embedded broker (kombu's SQLAlchemy transport
+on a SQLite file: no server to install). Job state lives in the database, not in a result backend,
+so results are ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import Celery, Task
+from flask import Flask
+
+from .config import REDIS_VISIBILITY_TIMEOUT
+
+SWEEP_TASK = "appeals.sweep_stuck"
+
+
+def broker_url(config) -> str:
+    return config.get("REDIS_URL") or config["EMBEDDED_BROKER_URL"]
+
+
+def celery_config(config) -> dict:
+    """The CELERY settings derived from the app config; an explicit CELERY dict overrides them."""
+    limits = [
+        config["LETTER_SOFT_TIME_LIMIT"],
+        config["LETTER_TIME_LIMIT"],
+        config["LETTER_RETRY_DELAY"] * max(1, config["LETTER_MAX_RETRIES"]),
+    ]
+    if max(limits) * 2 > REDIS_VISIBILITY_TIMEOUT:
+        raise RuntimeError(
+            "LETTER_TIME_LIMIT, LETTER_SOFT_TIME_LIMIT and the total retry delay must stay well "
+            f"under the Redis visibility timeout ({REDIS_VISIBILITY_TIMEOUT} s)"
+        )
+    queue = config["CELERY_QUEUE"]
+    url = broker_url(config)
+    transport_options: dict = {}
+    if url.startswith("redis"):
+        transport_options = {
+            "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+            # Keys are prefixed by queue, so deployments (and tests) sharing a Redis DB never
+            # see each other's messages or unacknowledged lists.
+            "global_keyprefix": f"{queue}:",
+        }
+    else:
+        # The embedded broker: these go to SQLAlchemy's create_engine (kombu polls the table
+        # once a second). Wait for a busy SQLite file rather than fail at once.
+        transport_options = {"connect_args": {"timeout": 30}}
+    settings = {
+        "broker_url": url,
+        "broker_transport_options": transport_options,
+        "broker_connection_retry_on_startup": True,
+        "task_default_queue": queue,
+        "task_ignore_result": True,
+        "result_backend": None,
+        # Work that must not be lost: acknowledge after the task ran, hand the task back when
+        # the worker child dies under it, and take one task at a time.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": config["LETTER_SOFT_TIME_LIMIT"],
+        "task_time_limit": config["LETTER_TIME_LIMIT"],
+        "worker_max_tasks_per_child": config["WORKER_MAX_TASKS_PER_CHILD"],
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "beat_schedule_filename": config["BEAT_SCHEDULE_FILE"],
+        "beat_schedule": {
+            "sweep-stuck-appeals": {
+                "task": SWEEP_TASK,
+                "schedule": timedelta(seconds=config["SWEEP_INTERVAL"]),
+                "options": {"queue": queue, "expires": config["SWEEP_INTERVAL"]},
+            }
+        },
+    }
+    settings.update(config.get("CELERY") or {})
+    return settings
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    app.config["CELERY"] = celery_config(app.config)
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

@@ -1,0 +1,252 @@
+"""The appeals API: submit a case, poll its status and result, download its letter.
+
+POST /api/v1/appeals            a contract case as the JSON body -> 202 + Location
+GET  /api/v1/appeals/<id>       status, result, error, links
+GET  /api/v1/appeals/<id>/letter    the .docx (?format=pdf when LibreOffice is installed)
+POST /api/v1/appeals/<id>/retry     queue a failed letter again
+
+Every record is scoped to the token's user (and their organization); another's id answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, jsonify, request, url_for
+
+from ... import jobs
+from ...access import get_owned_or_404
+from ...audit import record_event
+from ...contract import CaseError, parse_case
+from ...models.appeals import DONE, FAILED, Appeal
+from . import api
+
+RETRY_AFTER_SECONDS = 2
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _error(status: int, message: str, **extra):
+    payload = {"error": _REASONS.get(status, "Error"), "message": message, **extra}
+    return jsonify(payload), status
+
+
+_REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 415: "Unsupported Media Type",
+            422: "Unprocessable Entity", 503: "Service Unavailable"}
+
+
+def appeal_json(appeal: Appeal) -> dict:
+    """An appeal as the API shows it (also what POST returns)."""
+    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    return {
+        "id": appeal.id,
+        "status": appeal.status,
+        "kind": appeal.kind,
+        "template": appeal.template_version_id,
+        "error": appeal.error,
+        "attempts": appeal.attempts,
+        "created_at": appeal.created_at.isoformat() if appeal.created_at else None,
+        "queued_at": appeal.queued_at.isoformat() if appeal.queued_at else None,
+        "started_at": appeal.started_at.isoformat() if appeal.started_at else None,
+        "finished_at": appeal.finished_at.isoformat() if appeal.finished_at else None,
+        "batch_id": appeal.batch_id,
+        "row_number": appeal.row_number,
+        "case": appeal.case_json,
+        "result": appeal.result_json,
+        "letter": (
+            {
+                "filename": letter.filename,
+                "size": len(letter.docx),
+                "created_at": letter.created_at.isoformat(),
+            }
+            if letter is not None
+            else None
+        ),
+        "links": {
+            "self": url_for("api.get_appeal", appeal_id=appeal.id),
+            "letter": url_for("api.get_appeal_letter", appeal_id=appeal.id),
+            "letter_pdf": url_for("api.get_appeal_letter", appeal_id=appeal.id, format="pdf"),
+        },
+    }
+
+
+def _json_body():
+    """The decoded JSON body, or an error response naming what is wrong with it."""
+    if not request.is_json:
+        return None, _error(415, "send the case as a JSON body with Content-Type: application/json")
+    raw = request.get_data(cache=False)  # 413 if it grows past MAX_CONTENT_LENGTH as it is read
+    try:
+        return json.loads(raw), None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        return None, _error(400, f"the body is not valid JSON{where}")
+
+
+@api.post("/appeals")
+def create_appeal():
+    data, problem = _json_body()
+    if problem:
+        return problem
+    try:
+        case = parse_case(data)
+    except CaseError as exc:
+        return _error(422, "the case is not valid", errors=exc.errors)
+    kind = request.args.get("letter") or None
+    template = request.args.get("template") or None
+    try:
+        appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template)
+    except jobs.SubmissionError as exc:
+        return _error(422, "the request is not valid", errors=exc.errors)
+    record_event("created", appeal)
+    response = jsonify(appeal_json(appeal))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.get_appeal", appeal_id=appeal.id)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.get("/appeals/<appeal_id>")
+def get_appeal(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    record_event("viewed", appeal)
+    response = jsonify(appeal_json(appeal))
+    if not appeal.is_finished:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.get("/appeals/<appeal_id>/letter")
+def get_appeal_letter(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    wanted = request.args.get("format", "docx")
+    if wanted not in ("docx", "pdf"):
+        return _error(400, "format must be docx or pdf", errors=[
+            {"field": "format", "message": "must be docx or pdf"}])
+    if appeal.status == FAILED:
+        return _error(409, f"the letter could not be written: {appeal.error}", status=appeal.status)
+    letter = jobs.letter_for(appeal)
+    if letter is None:
+        response, code = _error(409, "the letter is not ready yet; try again shortly",
+                                status=appeal.status)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response, code
+    if wanted == "pdf":
+        try:
+            from ...letters.pdf import PdfUnavailable, docx_to_pdf
+        except ImportError:
+            return _error(503, "PDF letters are not available on this server; download the .docx")
+        try:
+            body = docx_to_pdf(letter.docx)
+        except PdfUnavailable as exc:
+            return _error(503, f"PDF letters are not available on this server ({exc}); "
+                               "download the .docx")
+        mimetype, filename = "application/pdf", letter.filename.rsplit(".", 1)[0] + ".pdf"
+    else:
+        body, mimetype, filename = letter.docx, DOCX_MIMETYPE, letter.filename
+    record_event("downloaded", appeal)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@api.post("/appeals/<appeal_id>/retry")
+def retry_appeal(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    if appeal.status != FAILED:
+        return _error(409, f"only a failed letter can be retried; this one is {appeal.status}",
+                      status=appeal.status)
+    jobs.retry_appeal(appeal)
+    record_event("retried", appeal)
+    response = jsonify(appeal_json(appeal))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.get_appeal", appeal_id=appeal.id)
+    return response
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAPI (assembled by openapi.py)
+
+from .openapi import APPEAL_ID, AUTH_RESPONSES, _ref, error_response, json_body  # noqa: E402
+
+_NOT_FOUND = error_response("No such appeal (or not yours).")
+
+OPENAPI_PATHS = {
+    "/api/v1/appeals": {
+        "post": {
+            "summary": "Submit a case: match it now, write its letter in the background",
+            "operationId": "createAppeal",
+            "parameters": [
+                {"name": "letter", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "The letter kind; by default the one the result calls for."},
+                {"name": "template", "in": "query", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "A template version id from the template library."},
+            ],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("Case")}}},
+            "responses": {
+                "202": {
+                    **json_body(_ref("Appeal"), "Accepted: the result now, the letter soon."),
+                    "headers": {"Location": {"schema": {"type": "string"},
+                                             "description": "The appeal's status URL."}},
+                },
+                "400": error_response("The body is not valid JSON."),
+                "413": error_response("The body is larger than the server accepts."),
+                "415": error_response("The body is not sent as application/json."),
+                "422": error_response("The case (or letter/template) is not valid; `errors` "
+                                      "names each field."),
+                **AUTH_RESPONSES,
+            },
+        }
+    },
+    "/api/v1/appeals/{appeal_id}": {
+        "get": {
+            "summary": "An appeal's status, result and letter progress",
+            "operationId": "getAppeal",
+            "parameters": [APPEAL_ID],
+            "responses": {"200": json_body(_ref("Appeal"), "The appeal."),
+                          "404": _NOT_FOUND, **AUTH_RESPONSES},
+        }
+    },
+    "/api/v1/appeals/{appeal_id}/letter": {
+        "get": {
+            "summary": "Download the appeal letter (.docx, or PDF)",
+            "operationId": "getAppealLetter",
+            "parameters": [
+                APPEAL_ID,
+                {"name": "format", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "The letter.",
+                    "content": {
+                        DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    },
+                },
+                "400": error_response("Unknown format."),
+                "404": _NOT_FOUND,
+                "409": error_response("The letter is not ready yet (see Retry-After), or it "
+                                      "failed (the message gives the reason)."),
+                "503": error_response("PDF conversion is not available on this server."),
+                **AUTH_RESPONSES,
+            },
+        }
+    },
+    "/api/v1/appeals/{appeal_id}/retry": {
+        "post": {
+            "summary": "Write a failed letter again",
+            "operationId": "retryAppeal",
+            "parameters": [APPEAL_ID],
+            "responses": {
+                "202": json_body(_ref("Appeal"), "Queued again."),
+                "404": _NOT_FOUND,
+                "409": error_response("Only a failed letter can be retried."),
+                **AUTH_RESPONSES,
+            },
+        }
+    },
+}

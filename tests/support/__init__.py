@@ -1,0 +1,1 @@
+"""Helpers tests share (import as `from support.workers import ...`: pytest puts tests/ on the path)."""

@@ -1,0 +1,211 @@
+"""Real parts for integration tests: a throwaway PostgreSQL database, an isolated Redis namespace,
+and a real `celery -A worker worker` process. Every helper cleans up after itself, even on failure.
+
+    from support.workers import ServiceConfig, postgres_database, running_worker
+
+    with postgres_database() as db_url:
+        config = ServiceConfig.redis(db_url, tmp_path)          # or ServiceConfig.embedded(...)
+        app = create_app(config.app_config())                  # the web side, same settings
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)                  # or db.create_all()
+        with running_worker(config) as worker:                 # waits until it is ready
+            ...                                                # submit through app, poll the DB
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[2]
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_HOST_URL = "redis://127.0.0.1:6379"
+
+
+@contextlib.contextmanager
+def postgres_database():
+    """A fresh, uniquely named PostgreSQL database; yields its SQLAlchemy URL, drops it after."""
+    name = f"appeals_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _delete_redis_namespace(redis_url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@dataclass
+class ServiceConfig:
+    """One deployment's settings, shared by the test's Flask app and its worker processes."""
+
+    database_url: str
+    redis_url: str | None  # None: the embedded broker (a SQLite file under `directory`)
+    directory: Path
+    queue: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:12]}")
+    # Any other config keys (LETTER_TIME_LIMIT, TEST_RENDER_DELAY, SWEEP_INTERVAL, ...).
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def redis(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
+        """Redis broker: a random DB number and, within it, keys prefixed by a unique queue name."""
+        return cls(database_url, f"{REDIS_HOST_URL}/{random.randint(1, 15)}", Path(directory),
+                   extra=extra)
+
+    @classmethod
+    def embedded(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
+        return cls(database_url, None, Path(directory), extra=extra)
+
+    def app_config(self) -> dict:
+        """test_config for create_app()."""
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "EMBEDDED_BROKER_URL": f"sqla+sqlite:///{self.directory / 'broker.sqlite'}",
+            "CELERY_QUEUE": self.queue,
+            "BEAT_SCHEDULE_FILE": str(self.directory / "celerybeat-schedule"),
+        }
+        config.update(self.extra)
+        return config
+
+    def env(self) -> dict:
+        """The same settings as environment variables, for a worker (or web) subprocess."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("APPEALS_")}
+        env.pop("REDIS_URL", None)
+        env.update({
+            "APPEALS_ENV": "testing",
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": self.database_url,
+            "PYTHONUNBUFFERED": "1",
+        })
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        for key, value in self.app_config().items():
+            if key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL",
+                       "WTF_CSRF_ENABLED"):
+                continue
+            env[f"APPEALS_{key}"] = str(value)
+        return env
+
+    def cleanup(self) -> None:
+        """Remove this deployment's Redis keys (the embedded broker lives in `directory`)."""
+        if self.redis_url:
+            _delete_redis_namespace(self.redis_url, f"{self.queue}:")
+
+
+class WorkerProcess:
+    """A real `celery -A worker worker` process (its own process group, so it can be killed whole)."""
+
+    def __init__(self, config: ServiceConfig, *, concurrency: int = 1, beat: bool = False,
+                 name: str | None = None):
+        self.config = config
+        self.concurrency = concurrency
+        self.beat = beat
+        self.name = name or f"w{uuid.uuid4().hex[:8]}"
+        self.log_path = config.directory / f"worker-{self.name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        command = [
+            sys.executable, "-m", "celery", "-A", "worker", "worker",
+            "--loglevel", "INFO", "--concurrency", str(self.concurrency), "--pool", "prefork",
+            "--hostname", f"{self.name}@%h", "--queues", self.config.queue,
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.config.directory / f"beat-{self.name}")]
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=self.config.env(), stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_ready(self, timeout: float = 60) -> "WorkerProcess":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log():
+                return self
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.process.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise TimeoutError(f"worker not ready after {timeout} s:\n{self.log()}")
+
+    def child_pids(self) -> list[int]:
+        """The pool's child processes (the ones running tasks)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            return []
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), like a machine dying."""
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self, timeout: float = 20) -> None:
+        """Warm shutdown (finish the current task), then SIGKILL if it takes too long."""
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        # Reap any pool child left behind in the group.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self._log.close()
+
+
+@contextlib.contextmanager
+def running_worker(config: ServiceConfig, **options):
+    """Start a worker, wait until it is ready, yield it, and always stop it."""
+    worker = WorkerProcess(config, **options).start()
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.1, message: str = "condition"):
+    """Poll `predicate` until it returns something truthy; returns that value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {message}")
