@@ -10,6 +10,11 @@ def register_blueprints(app: Flask) -> None:
     from .layout import layout
 
     app.register_blueprint(layout)
+    from .appeal_pages import appeal_pages
+    from .intake import intake
+
+    app.register_blueprint(intake)
+    app.register_blueprint(appeal_pages)
     from .accounts import auth
 
     app.register_blueprint(auth)

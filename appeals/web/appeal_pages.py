@@ -1,0 +1,205 @@
+"""An appeal's pages: where the case stands, the letter's progress, its preview and download.
+
+Every read goes through appeals.access.get_owned_or_404, so another person's appeal (or an unknown
+id) is "not found". An anonymous patient reaches an appeal through its link /a/<id>/<key>, which
+grants their browser session access. Progress refreshes on its own without JavaScript (a meta
+refresh while the letter is queued or being written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+
+from .. import jobs
+from ..access import get_owned_or_404, grant_to_session, scoped
+from ..audit import record_event
+from ..extensions import db
+from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
+from .intake import SHOWN_ONCE_KEY
+
+appeal_pages = Blueprint("appeal_pages", __name__)
+
+# Plain words for the contract's codes (shared/docs/matching-contract.md).
+REQUIREMENT_STATUS = {
+    "met_in_request": "Met in the original request",
+    "omitted": "In your records, left out of the request",
+    "unmet": "Missing",
+}
+DENIAL_CATEGORY = {
+    "medical_necessity": "medical necessity (the insurer says the criteria were not shown)",
+    "missing_information": "missing information",
+    "no_authorization": "no prior authorization was obtained",
+    "coding": "a coding problem (the code, side or contrast does not match the notes)",
+    "benefit_exclusion": "a benefit the plan excludes",
+    "eligibility": "eligibility (coverage or membership)",
+    "other": "another reason",
+}
+PLAN_TYPE = {
+    "employer": "Employer group plan",
+    "marketplace": "Marketplace (individual) plan",
+    "government_employer": "State or local government employer plan",
+    "medicare_advantage": "Medicare Advantage",
+    "medicaid": "Medicaid",
+    "other": "Other",
+}
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Seconds between automatic reloads while the letter is being written.
+REFRESH_SECONDS = 3
+
+
+def _no_store(response):
+    """Pages and files with health data are not kept in shared or browser caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@appeal_pages.after_request
+def _private(response):
+    return _no_store(response)
+
+
+@appeal_pages.get("/appeals")
+def index():
+    """The appeals this person (or, for an anonymous patient, this browser) can open."""
+    appeals = db.session.scalars(
+        scoped(Appeal).order_by(Appeal.created_at.desc()).limit(200)
+    ).all()
+    return render_template("appeals/index.html", appeals=appeals)
+
+
+@appeal_pages.get("/appeals/<appeal_id>")
+def show(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    in_progress = appeal.status in (QUEUED, RENDERING)
+    # Automatic reloads are not separate views; the first load (and any after) is recorded.
+    if not request.args.get("waiting"):
+        record_event("viewed", appeal)
+    link = _link_to_show_once(appeal, keep=in_progress)
+    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    return render_template(
+        "appeals/show.html",
+        appeal=appeal,
+        case=appeal.case_json,
+        result=appeal.result_json,
+        letter=letter,
+        preview=_preview(letter),
+        in_progress=in_progress,
+        refresh_seconds=REFRESH_SECONDS,
+        access_link=link,
+        pdf_available=letter is not None and _pdf_available(),
+        requirement_status=REQUIREMENT_STATUS,
+        denial_category=DENIAL_CATEGORY,
+        plan_type=PLAN_TYPE,
+    )
+
+
+@appeal_pages.app_template_filter("long_date")
+def long_date(value) -> str:
+    """2025-03-14 -> March 14, 2025 (dates arrive as ISO strings from the stored JSON)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
+    """The anonymous patient's link, shown on the page they land on after submitting. While the
+    page keeps reloading itself it stays; the first page that stops reloading shows it last."""
+    pending = session.get(SHOWN_ONCE_KEY)
+    if not pending or pending.get("appeal_id") != appeal.id:
+        return None
+    if not keep:
+        session.pop(SHOWN_ONCE_KEY, None)
+    return url_for("appeal_pages.open_link", appeal_id=appeal.id, key=pending["key"], _external=True)
+
+
+def _preview(letter) -> str | None:
+    if letter is None:
+        return None
+    if letter.text_preview:
+        return letter.text_preview
+    from ..letters.text import docx_text
+
+    return docx_text(letter.docx)
+
+
+def _pdf_available() -> bool:
+    try:
+        from ..letters import pdf
+    except ImportError:
+        return False
+    check = getattr(pdf, "pdf_available", None) or getattr(pdf, "available", None)
+    if check is None:
+        import shutil
+
+        return shutil.which("soffice") is not None
+    return bool(check())
+
+
+@appeal_pages.get("/appeals/<appeal_id>/letter.docx")
+def download_docx(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    letter = jobs.letter_for(appeal)
+    if letter is None:
+        abort(404)
+    record_event("downloaded", appeal)
+    return send_file(io.BytesIO(letter.docx), mimetype=DOCX_MIMETYPE, as_attachment=True,
+                     download_name=letter.filename, max_age=0)
+
+
+@appeal_pages.get("/appeals/<appeal_id>/letter.pdf")
+def download_pdf(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    letter = jobs.letter_for(appeal)
+    if letter is None:
+        abort(404)
+    from ..letters.pdf import PdfUnavailable, docx_to_pdf
+
+    try:
+        pdf_bytes = docx_to_pdf(letter.docx)
+    except PdfUnavailable:
+        flash("A PDF cannot be made on this server right now. Download the Word file instead; "
+              "it opens in Word, LibreOffice and Google Docs.", "error")
+        return redirect(url_for("appeal_pages.show", appeal_id=appeal.id))
+    record_event("downloaded", appeal)
+    name = letter.filename.rsplit(".", 1)[0] + ".pdf"
+    return send_file(io.BytesIO(pdf_bytes), mimetype="application/pdf", as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+@appeal_pages.post("/appeals/<appeal_id>/retry")
+def retry(appeal_id: str):
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    if appeal.status == FAILED:
+        jobs.retry_appeal(appeal)
+        flash("Writing the letter again.", "info")
+    return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
+
+
+@appeal_pages.get("/a/<appeal_id>/<key>")
+def open_link(appeal_id: str, key: str):
+    """An anonymous patient's saved link: the key is checked against its stored hash, then this
+    browser may open the appeal. A wrong key and an unknown id both answer 404."""
+    appeal = jobs.appeal_for_access_key(appeal_id, key)
+    if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
+        abort(404)
+    grant_to_session(appeal)
+    # Off the secret address, so it does not linger in the address bar.
+    return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)

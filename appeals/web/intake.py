@@ -1,0 +1,176 @@
+"""The intake form at `/`: a patient's appeal, or (no denial) the check before filing.
+
+Works without JavaScript as a two-step form: choosing the scan and pressing "Continue" re-renders
+the page with the criteria library's questions for it, keeping everything typed. Nothing is stored
+until the whole form is valid; then the case goes to the jobs area exactly as the JSON API would
+send it, and the browser is redirected to the appeal's page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..access import current_principal, grant_to_session
+from ..contract import CaseError, parse_case
+from .forms import (
+    MODE_CHECK,
+    IntakeForm,
+    apply_case_errors,
+    build_intake_form,
+    case_data,
+)
+
+intake = Blueprint("intake", __name__)
+
+# The access key of an anonymous appeal, kept in the session only until its page has shown it.
+SHOWN_ONCE_KEY = "appeal_link_once"
+
+LETTER_LABELS = {
+    "patient": "A letter from me, the patient",
+    "clinician": "A letter for my doctor's office to send",
+    "advocate": "A letter for someone helping me (a family member or advocate)",
+    "checklist": "A checklist of what to gather before asking again",
+    "correction": "A request to correct the paperwork and resubmit",
+}
+
+
+def _library():
+    from ..criteria import load_library
+
+    return load_library()
+
+
+def _letter_kind_choices() -> list[tuple[str, str]]:
+    from .. import letters
+
+    kinds = getattr(letters, "LETTER_KINDS", None) or getattr(letters, "KINDS", ())
+    kinds = kinds.keys() if isinstance(kinds, dict) else kinds
+    return [(str(kind), LETTER_LABELS.get(str(kind), str(kind).capitalize())) for kind in kinds]
+
+
+def _service_options(library) -> list[dict]:
+    """The <datalist> entries: every service by name, its codes as the visible hint."""
+    options = []
+    for service in library.services:
+        codes = ", ".join(getattr(service, "codes", None) or [])
+        options.append({"value": service.name, "label": f"CPT {codes}" if codes else ""})
+    return sorted(options, key=lambda option: option["value"])
+
+
+def _questions(library, service) -> list:
+    return list(library.questions(service)) if service is not None else []
+
+
+def _resolve(library, text: str | None):
+    text = (text or "").strip()
+    if not text:
+        return None
+    return library.resolve(text)
+
+
+def _not_found_message(library, text: str) -> str:
+    suggestions = []
+    try:
+        suggestions = [service.name for service in library.search(text)][:3]
+    except Exception:  # a failed search only loses the suggestions
+        suggestions = []
+    message = (f"We don't have criteria for “{text[:80]}”. Type the scan's name as it appears "
+               "in the list, or its 5-digit CPT code.")
+    if suggestions:
+        message += " Did you mean: " + "; ".join(suggestions) + "?"
+    return message
+
+
+def _render(form: IntakeForm, library, service, status: int = 200, notice: str | None = None):
+    return render_template(
+        "intake/form.html",
+        form=form,
+        service=service,
+        service_options=_service_options(library),
+        notice=notice,
+    ), status
+
+
+@intake.route("/", methods=["GET", "POST"])
+def start():
+    library = _library()
+    kinds = _letter_kind_choices()
+    if request.method == "GET":
+        form = build_intake_form(letter_kinds=kinds, formdata=None)
+        if request.args.get("mode") == MODE_CHECK:
+            form.mode.data = MODE_CHECK
+        return _render(form, library, None)
+
+    typed_service = request.form.get("service", "")
+    service = _resolve(library, typed_service)
+    form = build_intake_form(_questions(library, service), letter_kinds=kinds)
+    continuing = bool(form.continue_.data) and not form.submit.data
+
+    if continuing:
+        # Step one: only the scan is checked; the rest is not judged before the person is done.
+        # (The CSRF token was already checked by CSRFProtect before this view ran.)
+        if service is None:
+            form.add_error("service", _not_found_message(library, typed_service.strip())
+                           if typed_service.strip() else "Enter the scan: its name or its CPT code.")
+            return _render(form, library, None, 422)
+        form.questions_for.data = service.id
+        return _render(form, library, service)
+
+    valid = form.validate_on_submit()
+    if service is None and typed_service.strip() and not form.service.errors:
+        form.add_error("service", _not_found_message(library, typed_service.strip()))
+        valid = False
+    if service is not None and form.questions_for.data != service.id and form.question_fields:
+        # The questions for this scan have not been on the page yet: show them before filing.
+        form.questions_for.data = service.id
+        return _render(form, library, service, 200 if valid else 422,
+                       notice=f"Answer the questions about {service.name} below if you can, "
+                       "then submit again.")
+    if not valid:
+        return _render(form, library, service, 422)
+
+    data, notes = case_data(form, service.id)
+    try:
+        case = parse_case(data)
+    except CaseError as error:
+        apply_case_errors(form, error, notes)
+        return _render(form, library, service, 422)
+    from .. import jobs
+
+    try:
+        return _submit(case, form.letter_kind.data or None)
+    except jobs.SubmissionError as error:
+        for item in error.errors:
+            form.add_error("letter_kind" if item["field"] == "letter" else None, item["message"])
+        return _render(form, library, service, 422)
+
+
+def _submit(case, kind: str | None):
+    from .. import jobs
+
+    principal = current_principal()
+    appeal = jobs.submit_appeal(case, kind=kind, template_version_id=None, principal=principal)
+    if principal.is_anonymous:
+        key = jobs.create_anonymous_access(appeal)
+        grant_to_session(appeal)
+        session[SHOWN_ONCE_KEY] = {"appeal_id": appeal.id, "key": key}
+    return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
+
+
+@intake.get("/check")
+def check():
+    """A direct address for the check before filing."""
+    return redirect(url_for("intake.start", mode=MODE_CHECK))
+
+
+@intake.errorhandler(CSRFError)
+def _csrf_failed(error):
+    """An expired or missing form token: show the form again with everything typed, not a bare
+    error page, so nothing is lost; the new page carries a fresh token."""
+    library = _library()
+    service = _resolve(library, request.form.get("service"))
+    form = build_intake_form(_questions(library, service), letter_kinds=_letter_kind_choices())
+    form.add_error(None, "This form had expired, so nothing was sent. Check your answers and "
+                   "submit again.")
+    return _render(form, library, service, 400)
