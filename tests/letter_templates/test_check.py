@@ -1,0 +1,345 @@
+"""The upload check: hostile files refused with a clear reason, honest mistakes located and
+explained. Every file is built here in code (python-docx, then zipfile edits)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from appeals.letter_templates import MAX_MEMBERS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_docx
+
+from .docx_factory import (
+    lie_about_size,
+    make_docx,
+    many_members,
+    read_member,
+    replace_members,
+    zip_bomb,
+)
+
+# A slice of the letter context schema, so these tests do not move when the schema grows.
+NAMES = [
+    "patient.name", "patient.member_id", "urgency", "plan_type", "payer",
+    "requirements[].text", "requirements[].status", "requirements[].evidence[].quote",
+    "requirements[].evidence[].date", "deadline.date", "service.name",
+]
+
+
+def check(data: bytes):
+    return check_docx(data, NAMES)
+
+
+def codes(report) -> list[str]:
+    return [p.code for p in report.problems]
+
+
+def only_error(report, code: str):
+    errors = [p for p in report.errors if p.code == code]
+    assert errors, f"expected a {code} error, got {[(p.code, p.message) for p in report.problems]}"
+    return errors[0]
+
+
+# --- a good template --------------------------------------------------------------------------
+
+
+def test_clean_template_passes_and_lists_its_variables():
+    data = make_docx(
+        ["Dear {{ payer }},", "I appeal on behalf of {{ patient.name }} ({{ patient.member_id }}).",
+         "{% for r in requirements %}", "{{ r.text }}: {% for e in r.evidence %}{{ e.quote }} "
+         "({{ e.date }}){% endfor %}", "{% endfor %}",
+         "{% if urgency == 'expedited' %}Please decide within 72 hours.{% endif %}",
+         "{% if plan_type == 'medicare_advantage' %}42 CFR 422.101(b)(6){% endif %}"],
+        header=["Member {{ patient.member_id }}"], footer=["Deadline {{ deadline.date }}"],
+        title="Appeal letter",
+    )
+    report = check(data)
+    assert report.ok, report.problems
+    assert report.problems == []
+    assert report.parts == ["body", "header 1", "footer 1"]
+    paths = {v.path for v in report.variables}
+    assert {"patient.name", "requirements[].text", "requirements[].evidence[].quote",
+            "deadline.date", "urgency", "plan_type"} <= paths
+    assert all(v.known for v in report.variables)
+    member_id = next(v for v in report.variables if v.path == "patient.member_id")
+    assert member_id.locations == ["body, paragraph 2", "header 1, paragraph 1"]
+
+
+def test_value_methods_loop_helpers_and_docxtpl_tags_are_accepted():
+    data = make_docx(
+        ["{{ patient.name.upper() }} {{ deadline.date.year }}",
+         "{%p for r in requirements %}", "{{ loop.index }}. {{ r.text }}", "{%p endfor %}",
+         "{{ “quoted” if urgency == ‘standard’ else '' }}"],
+        table=[["{%tr for r in requirements %}"], ["{{ r.status }}"], ["{%tr endfor %}"]],
+    )
+    report = check(data)
+    assert report.ok, [(p.code, p.message) for p in report.problems]
+
+
+# --- honest mistakes: located, with a suggestion -----------------------------------------------
+
+
+def test_misspelled_variable_is_located_with_the_nearest_name():
+    report = check(make_docx(["Re: appeal", "Dear {{ patient.nme }},"]))
+    problem = only_error(report, "unknown_variable")
+    assert "`patient.nme` is not a letter variable — did you mean `patient.name`?" in problem.message
+    assert (problem.part, problem.paragraph) == ("body", 2)
+    assert problem.location == "body, paragraph 2"
+    assert "Dear {{ patient.nme }}" in problem.snippet
+    assert problem.suggestion == "write `patient.name`"
+
+
+def test_misspelling_inside_a_loop_is_suggested_with_the_loop_variable():
+    report = check(make_docx(["{% for r in requirements %}{{ r.txet }}{% endfor %}"]))
+    problem = only_error(report, "unknown_variable")
+    assert "`r.txet`" in problem.message and "did you mean `r.text`?" in problem.message
+    variable = next(v for v in report.variables if not v.known)
+    assert variable.path == "requirements[].txet"
+
+
+def test_unknown_variable_in_a_table_cell_names_the_cell():
+    report = check(make_docx(["Intro"], table=[["Service", "{{ servise.name }}"]]))
+    problem = only_error(report, "unknown_variable")
+    assert problem.where == "table 1, row 1, cell 2"
+    assert "did you mean `service.name`?" in problem.message
+
+
+def test_tag_split_across_runs_is_reported_where_it_is():
+    # Word split the tag in three runs (the middle one bold), as it does after a format change.
+    data = make_docx(["Dear patient,", ["Name: {{ pat", "ient.na", "me }} here"]])
+    assert b"{{ pat</w:t>" in read_member(data, "word/document.xml")  # really split in the XML
+    report = check(data)
+    assert report.ok  # docxtpl joins the pieces, so it is advice, not a refusal
+    problem = next(p for p in report.warnings if p.code == "split_tag")
+    assert (problem.part, problem.paragraph) == ("body", 2)
+    assert "`{{ patient.name }}` into 3 pieces" in problem.message
+    assert "retype it" in problem.suggestion
+    assert [v.path for v in report.variables] == ["patient.name"]
+
+
+def test_split_braces_are_reported_too():
+    report = check(make_docx([["{", "{ patient.name }", "}"]]))
+    assert "split_tag" in codes(report)
+
+
+def test_missing_endfor_points_at_the_loop_that_is_never_closed():
+    data = make_docx(["Dear {{ patient.name }},", "{% for r in requirements %}",
+                      "- {{ r.text }}", "Sincerely"])
+    report = check(data)
+    problem = only_error(report, "unclosed_block")
+    assert (problem.part, problem.paragraph) == ("body", 2)
+    assert "`{% for r in requirements %}` is never closed" in problem.message
+    assert "{% endfor %}" in problem.message
+
+
+def test_missing_endif_in_a_footer():
+    report = check(make_docx(["Body"], footer=["{% if urgency == 'expedited' %}URGENT"]))
+    problem = only_error(report, "unclosed_block")
+    assert problem.part == "footer 1"
+    assert "{% endif %}" in problem.message
+
+
+def test_unclosed_tag_in_a_paragraph():
+    report = check(make_docx(["Hello", "Dear {{ patient.name,"]))
+    problem = only_error(report, "unclosed_tag")
+    assert (problem.part, problem.paragraph) == ("body", 2)
+    assert "not closed with `}}`" in problem.message
+
+
+def test_stray_endfor_and_bad_syntax_are_located():
+    report = check(make_docx(["One", "{{ patient.name }}{% endfor %}"]))
+    problem = only_error(report, "syntax_error")
+    assert problem.paragraph == 2
+    assert "endfor" in problem.message
+
+    report = check(make_docx(["{{ patient.name | }}"]))
+    assert only_error(report, "syntax_error").paragraph == 1
+
+
+def test_unknown_filter_is_reported():
+    report = check(make_docx(["x", "{{ patient.name | shout }}"]))
+    problem = only_error(report, "syntax_error")
+    assert "shout" in problem.message and problem.paragraph == 2
+
+
+def test_spaced_braces_and_stray_closers_are_warnings():
+    report = check(make_docx(["Dear { { patient.name } },", "total }} here"]))
+    assert report.ok
+    assert {"spaced_delimiter", "stray_closer"} <= set(codes(report))
+
+
+# --- hostile templates: refused at upload, wherever the payload hides --------------------------
+
+SSTI = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{% for x in ().__class__.__base__.__subclasses__() %}{{ x }}{% endfor %}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ self.__init__.__globals__.__builtins__ }}",
+    "{{ config.items() }}",
+    "{{ request.application.__globals__ }}",
+    "{{ patient.name|attr('__class__') }}",
+    "{{ patient['__class__'] }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{% include '/etc/passwd' %}",
+    "{% import 'os' as os %}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+]
+
+
+@pytest.mark.parametrize("payload", SSTI)
+@pytest.mark.parametrize("where", ["body", "header", "footer"])
+def test_injection_payloads_are_refused_in_body_headers_and_footers(payload, where):
+    kwargs = {"body": ["Dear {{ patient.name }},"]}
+    if where == "body":
+        kwargs["body"] = ["Dear {{ patient.name }},", payload]
+    else:
+        kwargs[where] = [payload]
+    report = check(make_docx(**kwargs))
+    assert not report.ok
+    error = report.errors[0]
+    assert error.code in {"forbidden_attribute", "forbidden_name", "forbidden_statement"}, error
+    assert error.part == ("body" if where == "body" else f"{where} 1")
+    assert "refused" in error.message or "not allowed" in error.message
+
+
+@pytest.mark.parametrize("prop", ["title", "subject"])
+def test_tags_in_document_properties_are_refused(prop):
+    payload = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+    report = check(make_docx(["Hello"], **{prop: payload}))
+    error = only_error(report, "tags_in_properties")
+    assert f"'{prop}'" in error.message and error.part == "document properties"
+    assert "popen" in error.snippet
+
+
+def test_payload_in_custom_and_app_properties_is_refused():
+    base = make_docx(["Hello"])
+    custom = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+              b'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+              b'2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+              b'pid="2" name="x"><vt:lpwstr>{{ self.__dict__ }}</vt:lpwstr></property>'
+              b'</Properties>')
+    report = check(replace_members(base, {"docProps/custom.xml": custom}))
+    assert only_error(report, "tags_in_properties").snippet == "{{ self.__dict__ }}"
+
+
+def test_a_syntax_error_cannot_hide_an_injection_payload():
+    report = check(make_docx(["{% for r in requirements %}",
+                              "{{ ''.__class__.__mro__[1].__subclasses__() }}"]))
+    assert {"unclosed_block", "forbidden_attribute"} <= {p.code for p in report.errors}
+
+
+@pytest.mark.parametrize("payload", [
+    "{% for i in range(10**9) %}x{% endfor %}",
+    "{% for i in range(1000000000) %}x{% endfor %}",
+    "{{ 'x' * 10000000000 }}",
+    "{{ 'x' * 10**10 }}",
+])
+def test_obvious_runaway_work_is_refused_at_upload(payload):
+    report = check(make_docx([payload]))
+    assert {p.code for p in report.errors} & {"too_much_work", "forbidden_operator"}
+
+
+# --- hostile files ---------------------------------------------------------------------------
+
+
+def test_not_a_docx():
+    for data, fragment in ((b"%PDF-1.7 not a docx", "not a Word .docx"),
+                           (b"PK\x03\x04garbage", "not a readable .docx")):
+        report = check(data)
+        assert not report.ok and fragment in report.errors[0].message
+
+
+def test_zip_without_the_word_parts_is_refused():
+    base = make_docx(["Hello"])
+    report = check(replace_members(base, {"word/document.xml": None}))
+    assert only_error(report, "docx_part_missing").part == "word/document.xml"
+    report = check(replace_members(base, {"[Content_Types].xml": None}))
+    assert only_error(report, "docx_part_missing").part == "[Content_Types].xml"
+
+
+def test_oversized_upload_is_refused_before_opening():
+    report = check(b"PK" + bytes(MAX_UPLOAD_BYTES))
+    assert only_error(report, "too_large")
+
+
+def test_zip_bomb_is_refused_from_its_declared_size():
+    bomb = zip_bomb(make_docx(["Hello"]), MAX_UNPACKED_BYTES + 8 * 1024 * 1024)
+    assert len(bomb) < 1024 * 1024  # small to upload
+    started = time.perf_counter()
+    report = check(bomb)
+    assert time.perf_counter() - started < 1.0  # refused from the directory, nothing unpacked
+    error = only_error(report, "zip_too_large")
+    assert "zip bomb" in error.message
+
+
+def test_zip_that_lies_about_its_size_is_stopped_while_unpacking():
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_docx(["Hello"]))) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("word/media/big.bin", bytes(MAX_UNPACKED_BYTES + 1024 * 1024))
+    liar = lie_about_size(out.getvalue(), "word/media/big.bin", 1000)
+    report = check(liar)
+    assert not report.ok
+    assert report.errors[0].code in {"zip_corrupt", "zip_too_large"}
+    assert report.errors[0].part == "word/media/big.bin"
+
+
+def test_too_many_members_is_refused():
+    report = check(many_members(make_docx(["Hello"]), MAX_MEMBERS))
+    assert "at most 1000" in only_error(report, "zip_too_many_members").message
+
+
+XXE = (b'<?xml version="1.0" encoding="UTF-8"?>'
+       b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+       b'<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>')
+XXE_DOCTYPE_ONLY = (b'<?xml version="1.0"?><!DOCTYPE w:document SYSTEM "file:///etc/passwd">'
+                    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                    b'2006/main"><w:body/></w:document>')
+BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1
+                                                             else b"&lol;") * 10)
+                             for i in range(1, 10))
+                  + b']><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
+                    b'2006/metadata/core-properties"><dc:title xmlns:dc="http://purl.org/dc/'
+                    b'elements/1.1/">&lol9;</dc:title></cp:coreProperties>')
+
+
+@pytest.mark.parametrize("member, xml", [
+    ("word/document.xml", XXE),
+    ("word/document.xml", XXE_DOCTYPE_ONLY),
+    ("docProps/core.xml", BILLION_LAUGHS),
+    ("word/_rels/document.xml.rels", XXE_DOCTYPE_ONLY),
+])
+def test_xml_with_a_dtd_is_refused(member, xml):
+    report = check(replace_members(make_docx(["Hello"]), {member: xml}))
+    error = only_error(report, "xml_dtd")
+    assert error.part == member
+    assert "DTD" in error.message
+    assert "root:" not in str(report.to_json())  # /etc/passwd was never read
+
+
+def test_macro_enabled_document_is_refused():
+    base = make_docx(["Hello"])
+    report = check(replace_members(base, {"word/vbaProject.bin": b"\x00" * 10}))
+    assert "macros" in only_error(report, "docx_macros").message
+
+
+def test_malformed_xml_is_refused_with_its_part():
+    report = check(replace_members(make_docx(["Hello"]), {"word/document.xml": b"<w:document"}))
+    assert only_error(report, "xml_malformed").part == "word/document.xml"
+
+
+def test_report_json_round_trip():
+    report = check(make_docx(["{{ patient.nme }}"]))
+    data = report.to_json()
+    assert data["ok"] is False and data["error_count"] == 1
+    assert data["problems"][0]["location"] == "body, paragraph 1"
+    assert data["variables"][0]["suggestion"] == "patient.name"
