@@ -24,6 +24,8 @@ def broker_url(config) -> str:
 
 def celery_config(config) -> dict:
     """The CELERY settings derived from the app config; an explicit CELERY dict overrides them."""
+    from .privacy import beat_schedule as privacy_beat_schedule
+
     limits = [
         config["LETTER_SOFT_TIME_LIMIT"],
         config["LETTER_TIME_LIMIT"],
@@ -71,7 +73,8 @@ def celery_config(config) -> dict:
                 "task": SWEEP_TASK,
                 "schedule": timedelta(seconds=config["SWEEP_INTERVAL"]),
                 "options": {"queue": queue, "expires": config["SWEEP_INTERVAL"]},
-            }
+            },
+            **privacy_beat_schedule(config),
         },
     }
     settings.update(config.get("CELERY") or {})

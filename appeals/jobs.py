@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import logging
 import secrets
 import time
@@ -341,11 +340,10 @@ def letter_filename(appeal: Appeal) -> str:
 
 
 def _text_preview(docx: bytes) -> str:
-    """The letter's paragraphs as plain text, for previews."""
-    from docx import Document
+    """The letter's text, for previews."""
+    from .letters.text import docx_text
 
-    document = Document(io.BytesIO(docx))
-    return "\n".join(p.text for p in document.paragraphs)
+    return docx_text(docx)
 
 
 def letter_for(appeal: Appeal) -> Letter | None:
