@@ -29,6 +29,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("bulk.index", "Bulk", "signed_in"),
     NavLink("templates.index", "Templates", "signed_in"),
     NavLink("auth.login", "Sign in", "signed_out"),
+    NavLink("auth.settings", "Account", "signed_in"),
     NavLink("auth.logout", "Sign out", "signed_in"),
 )
 
