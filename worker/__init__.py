@@ -20,7 +20,7 @@ def _make_celery():
     flask_app = create_app()
     celery_app = flask_app.extensions["celery"]
     # The tasks live in worker.tasks.*; importing them registers them with this app.
-    celery_app.conf.imports = ("worker.tasks.letters", "worker.tasks.privacy")
+    celery_app.conf.imports = ("worker.tasks.letters", "worker.tasks.privacy", "worker.tasks.batches")
 
     @worker_process_init.connect(weak=False)
     def _fresh_database_pool(**_):

@@ -80,6 +80,9 @@ COLUMNS: tuple[Column, ...] = (
            "Exam 2025-02-12: positive straight leg raise, diminished left ankle reflex",
            ("notes", "clinical notes", "chart notes", "supporting documentation", "evidence",
             "note", "documents")),
+    Column("row", "Only in a file of fixed rows sent back into a batch: the row's number in the "
+           "original file (the validation report's invalid-rows download has it).", "",
+           ("row number", "original row", "line")),
     Column("letter", "Which letter: a built-in kind (patient, clinician, advocate, checklist, "
            "correction) or a template id. Empty uses the batch's choice.", "",
            ("letter type", "letter kind", "template", "kind")),

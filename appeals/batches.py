@@ -1,0 +1,662 @@
+"""Bulk batches: stage a spreadsheet's rows, fan the valid ones out to the workers in chunks, report
+progress, and hand back the ZIP. The web page, the API, the CLI and the Celery task all go
+through here; appeals.intake reads the file and appeals.delivery writes the manifest and ZIP.
+
+Nothing is lost:
+- every row is validated and stored (valid rows with their case, invalid rows with their cells and
+  problems) in one transaction before any work is enqueued;
+- a chunk makes each row's appeal at most once (the row's appeal_id is claimed with a conditional
+  UPDATE) and each appeal's letter at most once (the letters table takes one letter per appeal);
+  a redelivered chunk skips what is done;
+- a chunk whose worker died is picked up again: its appeals by the jobs sweep, rows without an
+  appeal by sweep_batches() (also run when someone looks at a stalled batch's progress).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, Iterator
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from . import jobs
+from .access import Principal
+from .contract import Case, CaseError, MatchResult, parse_case
+from .delivery.archive import iter_zip, letter_filename, row_width
+from .delivery.manifest import ManifestEntry, iter_manifest
+from .extensions import db
+from .intake.columns import normalize_label, row_to_case
+from .intake.spreadsheet import MAX_ROWS, SpreadsheetError, parse_sheet
+from .models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal, Letter
+from .models.base import new_id, utcnow
+from .models.batches import FINISHED, RUNNING, STAGED, Batch, BatchRow, ColumnMapping  # noqa: F401
+
+log = logging.getLogger(__name__)
+
+PROCESS_CHUNK_TASK = "appeals.bulk.process_chunk"
+SWEEP_BATCHES_TASK = "appeals.bulk.sweep"
+# Rows per task: large enough that per-task overhead vanishes, small enough that a dead worker
+# costs little to redo and both workers stay busy to the end.
+CHUNK_SIZE = 50
+# Letters per commit inside a chunk.
+COMMIT_EVERY = 10
+_INSERT_BATCH = 500
+
+
+class BatchError(ValueError):
+    """A request about a batch that cannot be carried out (plain message)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Letter choices
+
+
+class LetterChooser:
+    """Resolves a `letter` value (a built-in kind or a template id) for one principal, once per
+    distinct value."""
+
+    def __init__(self, principal: Principal):
+        self.principal = principal
+        self.kinds = {normalize_label(k): k for k in jobs.letter_kinds()}
+        self._cache: dict[str, tuple[str | None, str | None, str | None]] = {}
+
+    def resolve(self, value: str) -> tuple[str | None, str | None, str | None]:
+        """(kind, template_version_id, problem)."""
+        if value in self._cache:
+            return self._cache[value]
+        key = normalize_label(value)
+        if key in self.kinds:
+            answer = (self.kinds[key], None, None)
+        elif jobs.template_resolver is None:
+            answer = (None, None, f"unknown letter {value!r}: use one of "
+                      + ", ".join(sorted(self.kinds.values())))
+        else:
+            try:
+                if jobs.template_access_check is not None:
+                    jobs.template_access_check(value, self.principal)
+                answer = (None, value, None)
+            except LookupError:
+                answer = (None, None, f"unknown letter {value!r}: use one of "
+                          + ", ".join(sorted(self.kinds.values())) + ", or a template id")
+        self._cache[value] = answer
+        return answer
+
+
+def saved_mapping(principal: Principal) -> ColumnMapping | None:
+    from .access import scoped
+
+    if principal.user_id is None:
+        return None
+    query = scoped(ColumnMapping, principal).order_by(
+        ColumnMapping.organization_id.is_(None), ColumnMapping.updated_at.desc())
+    return db.session.scalars(query.limit(1)).first()
+
+
+def save_mapping(principal: Principal, mapping: dict[str, str]) -> ColumnMapping:
+    record = saved_mapping(principal)
+    if record is None:
+        record = ColumnMapping(owner_id=principal.user_id, organization_id=principal.organization_id)
+        db.session.add(record)
+    record.mapping = {k.strip(): v for k, v in mapping.items() if k.strip()}
+    db.session.commit()
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Staging
+
+
+def _new_batch(principal: Principal, filename: str, source: str, letter: str | None) -> Batch:
+    kind = template = None
+    if letter:
+        kind, template, problem = LetterChooser(principal).resolve(letter)
+        if problem:
+            raise BatchError(problem)
+    batch = Batch(id=new_id(), filename=(filename or "")[:255], source=source, kind=kind,
+                  template_version_id=template, status=STAGED, notes=[],
+                  owner_id=principal.user_id, organization_id=principal.organization_id)
+    db.session.add(batch)
+    return batch
+
+
+def _problems_json(problems) -> list[dict]:
+    return [{"column": p.column, "field": p.field, "message": p.message} for p in problems]
+
+
+def _insert_rows(rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(BatchRow), rows)
+        rows.clear()
+
+
+def stage_file(data: bytes, filename: str, principal: Principal, *, source: str = "web",
+               letter: str | None = None, max_bytes: int | None = None) -> Batch:
+    """Validate every row of a spreadsheet and store the batch (nothing enqueued yet).
+    Raises SpreadsheetError for a file that cannot be used and BatchError for a bad letter."""
+    mapping_record = saved_mapping(principal)
+    sheet = parse_sheet(
+        data, mapping=mapping_record.mapping if mapping_record else None,
+        max_bytes=max_bytes or current_app.config.get("BULK_MAX_BYTES", 10 * 1024 * 1024),
+        max_rows=current_app.config.get("BULK_MAX_ROWS", MAX_ROWS),
+    )
+    batch = _new_batch(principal, filename, source, letter)
+    batch.notes = [f"header found on row {sheet.header_row} ({sheet.format.upper()})",
+                   *sheet.notes]
+    chooser = LetterChooser(principal)
+    pending: list[dict] = []
+    total = invalid = 0
+    try:
+        for parsed in sheet.rows:
+            total += 1
+            row_letter = None
+            if parsed.letter:
+                kind, template, problem = chooser.resolve(parsed.letter)
+                row_letter = kind or template
+                if problem:
+                    from .intake.columns import RowProblem
+
+                    parsed.problems.append(RowProblem(
+                        parsed.row, sheet.header.header_for("letter"), "letter", problem))
+            if parsed.valid:
+                pending.append({"batch_id": batch.id, "row_number": parsed.row,
+                                "case_json": parsed.case.model_dump(mode="json"),
+                                "letter": row_letter, "cells": None, "problems": None})
+            else:
+                invalid += 1
+                pending.append({"batch_id": batch.id, "row_number": parsed.row,
+                                "case_json": None, "letter": None, "cells": parsed.cells,
+                                "problems": _problems_json(parsed.problems)})
+            if len(pending) >= _INSERT_BATCH:
+                db.session.flush()
+                _insert_rows(pending)
+    except SpreadsheetError:
+        db.session.rollback()
+        raise
+    if total == 0:
+        db.session.rollback()
+        raise SpreadsheetError("the file has a header but no rows")
+    db.session.flush()
+    _insert_rows(pending)
+    batch.total_rows, batch.invalid_rows = total, invalid
+    db.session.commit()
+    return batch
+
+
+def stage_cases(items: Any, principal: Principal, *, source: str = "api",
+                letter: str | None = None) -> Batch:
+    """A batch from a JSON list of contract cases (row n is the list's n-th item, from 1)."""
+    if not isinstance(items, list) or not items:
+        raise BatchError("send a non-empty JSON list of cases (or {\"cases\": [...]})")
+    limit = current_app.config.get("BULK_MAX_ROWS", MAX_ROWS)
+    if len(items) > limit:
+        raise BatchError(f"{len(items)} cases; the limit is {limit} per batch")
+    batch = _new_batch(principal, "", source, letter)
+    db.session.flush()
+    pending, invalid = [], 0
+    for number, item in enumerate(items, start=1):
+        try:
+            case = parse_case(item)
+            pending.append({"batch_id": batch.id, "row_number": number,
+                            "case_json": case.model_dump(mode="json"), "letter": None,
+                            "cells": None, "problems": None})
+        except CaseError as exc:
+            invalid += 1
+            pending.append({"batch_id": batch.id, "row_number": number, "case_json": None,
+                            "letter": None, "cells": {"case": item} if isinstance(item, dict)
+                            else None,
+                            "problems": [{"column": e["field"], "field": e["field"],
+                                          "message": e["message"]} for e in exc.errors]})
+        if len(pending) >= _INSERT_BATCH:
+            _insert_rows(pending)
+    _insert_rows(pending)
+    batch.total_rows, batch.invalid_rows = len(items), invalid
+    db.session.commit()
+    return batch
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixing invalid rows
+
+
+def fix_row(batch: Batch, row_number: int, cells: dict[str, str], principal: Principal) -> BatchRow:
+    """Re-check one invalid row with corrected cells; a now-valid row joins the work."""
+    row = db.session.scalar(select(BatchRow).where(BatchRow.batch_id == batch.id,
+                                                   BatchRow.row_number == row_number))
+    if row is None or not row.is_invalid:
+        raise BatchError(f"row {row_number} is not an invalid row of this batch")
+    _apply_fix(batch, row, cells, LetterChooser(principal))
+    db.session.commit()
+    if not row.is_invalid:
+        start(batch, [row.id])
+    return row
+
+
+def _apply_fix(batch: Batch, row: BatchRow, cells: dict[str, str], chooser: LetterChooser) -> None:
+    parsed = row_to_case(row.row_number, cells)
+    row_letter = None
+    if parsed.letter:
+        kind, template, problem = chooser.resolve(parsed.letter)
+        row_letter = kind or template
+        if problem:
+            from .intake.columns import RowProblem
+
+            parsed.problems.append(RowProblem(row.row_number, "letter", "letter", problem))
+    if parsed.valid:
+        row.case_json, row.letter = parsed.case.model_dump(mode="json"), row_letter
+        row.cells = row.problems = None
+        batch.invalid_rows -= 1
+    else:
+        row.cells = {k: v for k, v in parsed.cells.items() if k != "row"}
+        row.problems = _problems_json(parsed.problems)
+
+
+def resubmit_file(batch: Batch, data: bytes, principal: Principal) -> tuple[int, int]:
+    """Apply a file of fixed rows (each with its original `row` number) to the batch's invalid
+    rows. Returns (rows now valid, rows still invalid). The file as a whole is refused (nothing
+    changed) when a row number is missing or names a row that was not invalid."""
+    sheet = parse_sheet(data, max_rows=max(batch.invalid_rows, 1))
+    if "row" not in sheet.header.targets:
+        raise SpreadsheetError("a file of fixed rows needs a `row` column with each row's number "
+                               "in the original file (download the invalid rows to start from)")
+    invalid = {r.row_number: r for r in db.session.scalars(
+        select(BatchRow).where(BatchRow.batch_id == batch.id, BatchRow.problems.is_not(None)))}
+    chooser = LetterChooser(principal)
+    fixed: list[int] = []
+    still = 0
+    for parsed in sheet.rows:
+        text = parsed.cells.get("row", "")
+        number = int(text) if text.isdigit() else None
+        if number is None or number not in invalid:
+            db.session.rollback()
+            raise SpreadsheetError(
+                f"row {parsed.row} of this file: `row` {text!r} is not the number of an invalid "
+                "row in this batch")
+        row = invalid.pop(number)
+        cells = {k: v for k, v in parsed.cells.items() if k != "row"}
+        _apply_fix(batch, row, cells, chooser)
+        if row.is_invalid:
+            still += 1
+        else:
+            fixed.append(row.id)
+    db.session.commit()
+    if fixed:
+        start(batch, fixed)
+    return len(fixed), still
+
+
+# ---------------------------------------------------------------------------------------------
+# Enqueueing
+
+
+def start(batch: Batch, row_ids: list[int] | None = None) -> None:
+    """Mark the batch running and enqueue its pending rows (or just `row_ids`) in chunks, after
+    the commit."""
+    if row_ids is None:
+        row_ids = list(db.session.scalars(
+            select(BatchRow.id).where(BatchRow.batch_id == batch.id, BatchRow.problems.is_(None))
+            .order_by(BatchRow.row_number)))
+    batch.status = RUNNING if batch.valid_rows else FINISHED
+    batch.finished_at = None if batch.valid_rows else utcnow()
+    batch.progressed_at = utcnow()
+    db.session.commit()
+    enqueue_chunks(batch.id, row_ids)
+
+
+def enqueue_chunks(batch_id: str, row_ids: list[int]) -> None:
+    celery = current_app.extensions["celery"]
+    for i in range(0, len(row_ids), CHUNK_SIZE):
+        chunk = row_ids[i:i + CHUNK_SIZE]
+        if celery.conf.task_always_eager:  # view tests: run in this process
+            process_chunk(batch_id, chunk)
+            continue
+        try:
+            celery.send_task(PROCESS_CHUNK_TASK, args=[batch_id, chunk])
+        except Exception as exc:  # broker down: the batch stalls and sweep_batches resumes it
+            log.warning("could not enqueue a chunk of batch %s (%s)", batch_id,
+                        type(exc).__name__)
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# The work (what the chunk task calls)
+
+
+def _letter_for_row(batch: Batch, row: BatchRow, result: MatchResult) -> tuple[str, str | None]:
+    """(kind, template_version_id): the row's own letter, else the batch's, else the kind that
+    suits the outcome."""
+    choice = row.letter
+    if choice:
+        if choice in jobs.letter_kinds():
+            return choice, None
+        return jobs._default_kind(result), choice
+    if batch.template_version_id:
+        return batch.kind or jobs._default_kind(result), batch.template_version_id
+    return batch.kind or jobs._default_kind(result), None
+
+
+def process_chunk(batch_id: str, row_ids: list[int]) -> None:
+    """Make the appeals of these rows (matching each case) and write their letters. Idempotent:
+    rows that have an appeal and appeals that have ended are skipped."""
+    from .matching import match_case
+
+    batch = db.session.get(Batch, batch_id)
+    if batch is None:  # purged
+        return
+    rows = list(db.session.scalars(
+        select(BatchRow).where(BatchRow.batch_id == batch_id, BatchRow.id.in_(row_ids),
+                               BatchRow.problems.is_(None), BatchRow.appeal_id.is_(None),
+                               BatchRow.error.is_(None))))
+    now = utcnow()
+    for row in rows:
+        try:
+            case = Case.model_validate(row.case_json)
+            result = match_case(case)
+            kind, template = _letter_for_row(batch, row, result)
+        except Exception as exc:  # noqa: BLE001 — a matcher failure fails this row alone
+            log.error("matching row %s of batch %s failed: %s", row.row_number, batch_id,
+                      type(exc).__name__)
+            row.error = "The case could not be matched because of an internal error. Retry it."
+            continue
+        appeal_id = new_id()
+        claimed = db.session.execute(
+            update(BatchRow).where(BatchRow.id == row.id, BatchRow.appeal_id.is_(None))
+            .values(appeal_id=appeal_id, case_json=None)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue  # another delivery of this chunk made it
+        db.session.add(Appeal(
+            id=appeal_id, case_json=case.model_dump(mode="json"), result_json=result.to_json(),
+            kind=kind, template_version_id=template, status=RENDERING, attempts=1,
+            queued_at=now, started_at=now, batch_id=batch_id, row_number=row.row_number,
+            owner_id=batch.owner_id, organization_id=batch.organization_id))
+    db.session.commit()
+    appeal_ids = list(db.session.scalars(
+        select(BatchRow.appeal_id).where(BatchRow.id.in_(row_ids),
+                                         BatchRow.appeal_id.is_not(None))))
+    render_appeals(appeal_ids)
+    _record_progress(batch_id)
+
+
+def render_appeals(appeal_ids: list[str]) -> None:
+    """Write the letters of these appeals, committing every COMMIT_EVERY letters; appeals that
+    ended or already have a letter are skipped. Same guarantees as jobs.render_appeal."""
+    if not appeal_ids:
+        return
+    appeals = list(db.session.scalars(
+        select(Appeal).where(Appeal.id.in_(appeal_ids), Appeal.status.not_in((DONE, FAILED)))
+        .order_by(Appeal.row_number)))
+    with_letter = set(db.session.scalars(
+        select(Letter.appeal_id).where(Letter.appeal_id.in_([a.id for a in appeals]))))
+    now = utcnow()
+    for appeal in appeals:
+        if appeal.status != RENDERING:  # retried or swept: count the attempt
+            appeal.status, appeal.started_at = RENDERING, now
+            appeal.attempts += 1
+        if appeal.id in with_letter:
+            appeal.status, appeal.error, appeal.finished_at = DONE, None, now
+    db.session.commit()
+    todo = [a for a in appeals if a.status == RENDERING]
+    for i in range(0, len(todo), COMMIT_EVERY):
+        group = todo[i:i + COMMIT_EVERY]
+        for appeal in group:
+            try:
+                docx, template_version_id = jobs._render_docx(appeal)
+            except Exception as exc:  # noqa: BLE001 — the job fails with a reason; others go on
+                log.error("letter for appeal %s failed: %s", appeal.id, type(exc).__name__)
+                appeal.status, appeal.error = FAILED, jobs.failure_reason(exc)
+                appeal.finished_at = utcnow()
+                continue
+            db.session.add(Letter(appeal_id=appeal.id, docx=docx,
+                                  filename=jobs.letter_filename(appeal), text_preview="",
+                                  template_version_id=template_version_id))
+            appeal.status, appeal.error, appeal.finished_at = DONE, None, utcnow()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another delivery stored some of these letters first: settle them one by one.
+            db.session.rollback()
+            for appeal in group:
+                jobs.render_appeal(appeal.id)
+
+
+def _record_progress(batch_id: str) -> None:
+    if remaining(batch_id) == 0:
+        db.session.execute(update(Batch).where(Batch.id == batch_id, Batch.status != FINISHED)
+                           .values(status=FINISHED, finished_at=utcnow(), progressed_at=utcnow()))
+    else:
+        db.session.execute(update(Batch).where(Batch.id == batch_id)
+                           .values(progressed_at=utcnow()))
+    db.session.commit()
+
+
+def remaining(batch_id: str) -> int:
+    """Valid rows whose letter has not ended (no appeal yet, or an appeal still in work)."""
+    rows = db.session.scalar(select(func.count()).select_from(BatchRow).where(
+        BatchRow.batch_id == batch_id, BatchRow.problems.is_(None),
+        BatchRow.appeal_id.is_(None), BatchRow.error.is_(None)))
+    appeals = db.session.scalar(select(func.count()).select_from(Appeal).where(
+        Appeal.batch_id == batch_id, Appeal.status.not_in((DONE, FAILED))))
+    return rows + appeals
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress, retry, sweep
+
+
+@dataclass
+class Progress:
+    status: str
+    total: int  # letters expected (valid rows)
+    done: int
+    failed: int
+    invalid: int
+    rows: int  # every data row of the file
+
+    @property
+    def pending(self) -> int:
+        return max(self.total - self.done - self.failed, 0)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "total": self.total, "done": self.done,
+                "failed": self.failed, "pending": self.pending, "invalid": self.invalid,
+                "rows": self.rows}
+
+
+def progress(batch: Batch, *, resume: bool = True) -> Progress:
+    counts = dict(db.session.execute(
+        select(Appeal.status, func.count()).where(Appeal.batch_id == batch.id)
+        .group_by(Appeal.status)).all())
+    row_failures = db.session.scalar(select(func.count()).select_from(BatchRow).where(
+        BatchRow.batch_id == batch.id, BatchRow.error.is_not(None)))
+    if resume and batch.status == RUNNING:
+        resume_if_stalled(batch)
+    return Progress(status=batch.status, total=batch.valid_rows, done=counts.get(DONE, 0),
+                    failed=counts.get(FAILED, 0) + row_failures, invalid=batch.invalid_rows,
+                    rows=batch.total_rows)
+
+
+def retry_failed(batch: Batch) -> int:
+    """Queue the batch's failed rows again (only those). Returns how many."""
+    failed_rows = list(db.session.execute(
+        select(BatchRow.id, BatchRow.appeal_id).outerjoin(Appeal, Appeal.id == BatchRow.appeal_id)
+        .where(BatchRow.batch_id == batch.id,
+               (BatchRow.error.is_not(None)) | (Appeal.status == FAILED))).all())
+    if not failed_rows:
+        return 0
+    row_ids = [r.id for r in failed_rows]
+    appeal_ids = [r.appeal_id for r in failed_rows if r.appeal_id]
+    db.session.execute(update(BatchRow).where(BatchRow.id.in_(row_ids)).values(error=None)
+                       .execution_options(synchronize_session=False))
+    if appeal_ids:
+        db.session.execute(
+            update(Appeal).where(Appeal.id.in_(appeal_ids), Appeal.status == FAILED)
+            .values(status=QUEUED, error=None, queued_at=utcnow(), started_at=None,
+                    finished_at=None).execution_options(synchronize_session=False))
+    db.session.commit()
+    start(batch, row_ids)
+    return len(row_ids)
+
+
+def _stalled_after() -> timedelta:
+    return timedelta(seconds=current_app.config.get("STUCK_RENDERING_AFTER", 120))
+
+
+def resume_if_stalled(batch: Batch) -> bool:
+    """Re-enqueue the unfinished rows of a running batch that has not moved for longer than a
+    chunk may take (its worker died, or the broker lost the message)."""
+    if batch.status != RUNNING or batch.progressed_at is None:
+        return False
+    progressed = batch.progressed_at
+    if progressed.tzinfo is None:  # SQLite hands back naive times
+        from datetime import timezone
+
+        progressed = progressed.replace(tzinfo=timezone.utc)
+    if progressed > utcnow() - _stalled_after():
+        return False
+    stuck = list(db.session.scalars(
+        select(BatchRow.id).outerjoin(Appeal, Appeal.id == BatchRow.appeal_id)
+        .where(BatchRow.batch_id == batch.id, BatchRow.problems.is_(None),
+               BatchRow.error.is_(None),
+               BatchRow.appeal_id.is_(None) | Appeal.status.not_in((DONE, FAILED)))
+        .order_by(BatchRow.row_number)))
+    # Move the clock first so concurrent lookers do not all re-enqueue.
+    moved = db.session.execute(
+        update(Batch).where(Batch.id == batch.id, Batch.progressed_at == batch.progressed_at)
+        .values(progressed_at=utcnow()))
+    db.session.commit()
+    if moved.rowcount != 1:
+        return False
+    if not stuck:
+        _record_progress(batch.id)
+        return False
+    log.info("resuming %d row(s) of stalled batch %s", len(stuck), batch.id)
+    enqueue_chunks(batch.id, stuck)
+    return True
+
+
+def sweep_batches() -> int:
+    """Resume every stalled running batch (the periodic counterpart of resume_if_stalled)."""
+    cutoff = utcnow() - _stalled_after()
+    batches = list(db.session.scalars(
+        select(Batch).where(Batch.status == RUNNING, Batch.progressed_at < cutoff).limit(100)))
+    return sum(1 for b in batches if resume_if_stalled(b))
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest and ZIP
+
+
+def _patient_name(case_json: dict | None, cells: dict | None) -> str:
+    if case_json and case_json.get("patient"):
+        return case_json["patient"].get("name") or ""
+    cells = cells or {}
+    if cells.get("patient_name"):
+        return cells["patient_name"]
+    return " ".join(x for x in (cells.get("patient_first_name"), cells.get("patient_last_name")) if x)
+
+
+def _problems_text(problems: list[dict]) -> str:
+    return "; ".join(f"column {p['column']!r}: {p['message']}" for p in problems)
+
+
+def _row_width(batch: Batch) -> int:
+    top = db.session.scalar(select(func.max(BatchRow.row_number))
+                            .where(BatchRow.batch_id == batch.id)) or 0
+    return row_width(top)
+
+
+def manifest_entries(batch: Batch) -> Iterator[ManifestEntry]:
+    width = _row_width(batch)
+    query = (
+        select(BatchRow.row_number, BatchRow.cells, BatchRow.problems, BatchRow.error,
+               BatchRow.case_json, Appeal.case_json, Appeal.result_json, Appeal.status,
+               Appeal.error)
+        .outerjoin(Appeal, Appeal.id == BatchRow.appeal_id)
+        .where(BatchRow.batch_id == batch.id).order_by(BatchRow.row_number)
+        .execution_options(yield_per=500)
+    )
+    for (number, cells, problems, row_error, staged_case, case_json, result_json, status,
+         error) in db.session.execute(query):
+        if problems is not None:
+            yield ManifestEntry(number, "invalid", _patient_name(None, cells),
+                                (cells or {}).get("service", ""), None, "",
+                                _problems_text(problems))
+            continue
+        case_json = case_json or staged_case or {}
+        service = case_json.get("service", "")
+        if status is None:
+            yield ManifestEntry(number, "failed" if row_error else "pending",
+                                _patient_name(case_json, None), service, None, "",
+                                row_error or "")
+            continue
+        result = MatchResult.model_validate(result_json)
+        name = _patient_name(case_json, None)
+        letter = (letter_filename(number, name, result.service.name or service, width=width)
+                  if status == DONE else "")
+        state = {DONE: "done", FAILED: "failed"}.get(status, "pending")
+        yield ManifestEntry(number, state, name, service, result, letter, error or "")
+
+
+def iter_letters(batch: Batch) -> Iterator[tuple[str, bytes]]:
+    width = _row_width(batch)
+    query = (
+        select(Appeal.row_number, Appeal.case_json, Appeal.result_json, Letter.docx)
+        .join(Letter, Letter.appeal_id == Appeal.id)
+        .where(Appeal.batch_id == batch.id, Appeal.status == DONE).order_by(Appeal.row_number)
+        .execution_options(yield_per=50)
+    )
+    for number, case_json, result_json, docx in db.session.execute(query):
+        service = (result_json.get("service") or {}).get("name") or case_json.get("service")
+        yield letter_filename(number, _patient_name(case_json, None), service, width=width), docx
+
+
+def iter_archive(batch: Batch) -> Iterator[bytes]:
+    """The batch's ZIP, streamed: manifest.csv then every letter written so far."""
+    return iter_zip(iter_manifest(manifest_entries(batch)), iter_letters(batch))
+
+
+def invalid_rows(batch: Batch, limit: int | None = None) -> list[BatchRow]:
+    query = (select(BatchRow).where(BatchRow.batch_id == batch.id,
+                                    BatchRow.problems.is_not(None))
+             .order_by(BatchRow.row_number))
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def validation_report(batch: Batch, limit: int | None = None) -> list[dict]:
+    """[{row, column, field, message}] for every problem, in row order."""
+    return [{"row": r.row_number, **p} for r in invalid_rows(batch, limit) for p in r.problems]
+
+
+def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None = None) -> None:
+    """Do a batch's work in this process, chunk by chunk (the CLI's mode: no broker needed)."""
+    row_ids = list(db.session.scalars(
+        select(BatchRow.id).where(BatchRow.batch_id == batch.id, BatchRow.problems.is_(None))
+        .order_by(BatchRow.row_number)))
+    batch.status, batch.progressed_at = RUNNING, utcnow()
+    db.session.commit()
+    for i in range(0, len(row_ids), CHUNK_SIZE):
+        process_chunk(batch.id, row_ids[i:i + CHUNK_SIZE])
+        if on_progress:
+            db.session.refresh(batch)
+            on_progress(progress(batch, resume=False))
+    _record_progress(batch.id)
+    db.session.refresh(batch)
+
+
+def delete_batch(batch: Batch) -> None:
+    """Remove a batch with its rows and the appeals and letters made from it."""
+    for appeal in db.session.scalars(select(Appeal).where(Appeal.batch_id == batch.id)):
+        db.session.delete(appeal)
+    db.session.delete(batch)
+    db.session.commit()
+
