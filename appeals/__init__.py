@@ -8,6 +8,7 @@ worker/ are thin adapters around that pure core.
 import os
 
 from flask import Flask, request
+from sqlalchemy import event
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import config as config_defaults
@@ -33,6 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _require_secret_key(app)
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_for_several_processes)
     # Batch mode lets migrations alter SQLite tables (it copies them) as well as PostgreSQL ones.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -45,6 +49,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     app.before_request(_reject_oversized_body)
     return app
+
+
+def _sqlite_for_several_processes(connection, _record) -> None:
+    """The embedded mode shares one SQLite file between the web server and the worker: WAL lets
+    readers work while a letter is written, and a busy timeout waits out a writer, not fails."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
 
 
 def _reject_oversized_body():

@@ -12,6 +12,8 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `cli`.
     from . import match  # noqa: F401
     from . import accounts  # noqa: F401
+    from . import service  # noqa: F401
+    from . import bulk  # noqa: F401
 
 
 _register()

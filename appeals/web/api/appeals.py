@@ -25,9 +25,9 @@ RETRY_AFTER_SECONDS = 2
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _error(status: int, message: str, **extra):
-    payload = {"error": _REASONS.get(status, "Error"), "message": message, **extra}
-    return jsonify(payload), status
+def _error(code: int, message: str, **extra):
+    payload = {"error": _REASONS.get(code, "Error"), "message": message, **extra}
+    return jsonify(payload), code
 
 
 _REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 415: "Unsupported Media Type",
