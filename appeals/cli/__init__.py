@@ -13,7 +13,6 @@ def _register() -> None:
     from . import match  # noqa: F401
     from . import accounts  # noqa: F401
     from . import service  # noqa: F401
-    from . import bulk  # noqa: F401
 
 
 _register()
