@@ -11,6 +11,7 @@ def cli() -> None:
 def _register() -> None:
     # Imported for their side effect of adding commands to `cli`.
     from . import match  # noqa: F401
+    from . import letters  # noqa: F401
     from . import accounts  # noqa: F401
     from . import service  # noqa: F401
 

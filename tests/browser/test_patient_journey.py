@@ -1,0 +1,153 @@
+"""A patient in headless Chromium (Debian's, driven by Playwright): fills the form by typing,
+choosing and clicking, makes a mistake and fixes it, sees where the case stands, waits for the
+letter (the page reloads itself; no JavaScript needed), downloads it and opens it.
+
+The web app runs in a thread on 127.0.0.1 (a free port) with a real Celery worker process on the
+embedded broker. Screenshots of the result page, at desktop and phone widths, are saved under
+test-output/browser/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import docx
+import pytest
+from support.workers import ServiceConfig, running_worker
+from werkzeug.serving import make_server
+
+from appeals import create_app
+from appeals.criteria import load_library
+from appeals.extensions import db
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PATIENT = "Marguerite Synthetica"
+
+
+def days_ago(days: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    config = ServiceConfig.embedded(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path)
+    app = create_app(config.app_config())
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with running_worker(config):
+            yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.slow
+@pytest.mark.chromium
+def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, tmp_path):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+
+    page.get_by_label("I was denied").check()
+    page.get_by_label("The scan that was requested").press_sequentially("72148")
+    page.get_by_role("button", name="Continue").click()
+
+    # The service's plain questions appear, and what was typed stays.
+    service = load_library().resolve("72148")
+    page.get_by_text(f"Criteria found: {service.name}").wait_for()
+    questions = {q.type: q for q in reversed(load_library().questions(service))}
+    page.get_by_label(questions["number"].text).press_sequentially("8")
+    yes_no = page.get_by_role("group", name=questions["yes_no"].text)
+    yes_no.get_by_label("Yes", exact=True).check()
+
+    page.get_by_label("Patient's full name").press_sequentially(PATIENT)
+    page.get_by_label("Patient's date of birth").fill("1968-07-21")
+    page.get_by_label("Member ID").press_sequentially("SYN998877")
+    page.get_by_label("Insurer or plan name").press_sequentially("Synthetic Mutual")
+    page.get_by_label("Date on the denial notice").fill(days_ago(12))
+    page.get_by_label("The reason for the denial").press_sequentially(
+        "Not medically necessary: no record of 6 weeks of conservative treatment.")
+    page.get_by_label("What the original request said").press_sequentially(
+        "Low back pain with left leg pain. MRI requested.")
+    page.get_by_label("Your notes and records").fill("\n".join([
+        f"{days_ago(120)}: Low back pain with left leg pain began after lifting.",
+        f"{days_ago(110)}: Physical therapy started, twice weekly.",
+        f"{days_ago(50)}: Physical therapy completed, 8 weeks, 16 visits, no improvement.",
+        f"{days_ago(40)}: Follow-up visit: radicular pain persists, decreased sensation left L5 "
+        "dermatome, positive straight leg raise on the left.",
+    ]))
+
+    # Forgot the plan type: the page says so at the top and next to the field, keeping the rest.
+    page.get_by_role("button", name="See where I stand").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    summary.wait_for()
+    summary.get_by_role("link", name="What kind of health plan is it?").click()
+    plan = page.get_by_label("What kind of health plan is it?")
+    assert plan.get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Patient's full name").input_value() == PATIENT
+    page.screenshot(path=str(OUTPUT / "form-with-error-desktop.png"), full_page=True)
+
+    plan.select_option(label="Through an employer (a job's group health plan)")
+    page.get_by_role("button", name="See where I stand").click()
+
+    # The result: where the case stands, then the letter (the page reloads itself meanwhile).
+    page.get_by_role("heading", level=1, name=f"Your appeal: {service.name}").wait_for()
+    assert page.get_by_role("heading", name="What the criteria ask for").is_visible()
+    assert page.locator(".secret-link").count() == 1
+    page.get_by_text("Your letter is ready").wait_for(timeout=90_000)
+    assert PATIENT in page.locator(".preview").inner_text()
+
+    page.screenshot(path=str(OUTPUT / "result-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(OUTPUT / "result-phone.png"), full_page=True)
+    page.screenshot(path=str(OUTPUT / "result-phone-top.png"))
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the letter (Word)").click()
+    saved = tmp_path / "letter.docx"
+    download_info.value.save_as(saved)
+    text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
+    assert PATIENT in text
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.chromium
+def test_form_reads_well_on_a_phone(live_server, browser):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.screenshot(path=str(OUTPUT / "form-phone-top.png"))
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    for element in (page.locator("main"), page.get_by_label("The scan that was requested"),
+                    page.get_by_role("button", name="Continue"),
+                    page.get_by_label("What kind of health plan is it?"),
+                    page.get_by_label("Your notes and records")):
+        box = element.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    context.close()
