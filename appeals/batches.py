@@ -61,7 +61,9 @@ class LetterChooser:
 
     def __init__(self, principal: Principal):
         self.principal = principal
-        self.kinds = {normalize_label(k): k for k in jobs.letter_kinds()}
+        from .letters import LETTER_KINDS
+
+        self.kinds = {normalize_label(k): k for k in LETTER_KINDS}
         self._cache: dict[str, tuple[str | None, str | None, str | None]] = {}
 
     def resolve(self, value: str) -> tuple[str | None, str | None, str | None]:
@@ -328,14 +330,16 @@ def enqueue_chunks(batch_id: str, row_ids: list[int]) -> None:
 def _letter_for_row(batch: Batch, row: BatchRow, result: MatchResult) -> tuple[str, str | None]:
     """(kind, template_version_id): the row's own letter, else the batch's, else the kind that
     suits the outcome."""
+    from .letters import LETTER_KINDS, default_kind
+
     choice = row.letter
     if choice:
-        if choice in jobs.letter_kinds():
+        if choice in LETTER_KINDS:
             return choice, None
-        return jobs._default_kind(result), choice
+        return default_kind(result), choice
     if batch.template_version_id:
-        return batch.kind or jobs._default_kind(result), batch.template_version_id
-    return batch.kind or jobs._default_kind(result), None
+        return batch.kind or default_kind(result), batch.template_version_id
+    return batch.kind or default_kind(result), None
 
 
 def process_chunk(batch_id: str, row_ids: list[int]) -> None:
@@ -654,9 +658,7 @@ def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None 
 
 
 def delete_batch(batch: Batch) -> None:
-    """Remove a batch with its rows and the appeals and letters made from it."""
-    for appeal in db.session.scalars(select(Appeal).where(Appeal.batch_id == batch.id)):
-        db.session.delete(appeal)
-    db.session.delete(batch)
-    db.session.commit()
+    """Remove a batch with its rows and the appeals and letters made from it (audited)."""
+    from .privacy import delete_record
 
+    delete_record(batch)

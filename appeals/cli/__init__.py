@@ -14,6 +14,7 @@ def _register() -> None:
     from . import letters  # noqa: F401
     from . import accounts  # noqa: F401
     from . import service  # noqa: F401
+    from . import bulk  # noqa: F401
 
 
 _register()

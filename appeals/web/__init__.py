@@ -18,3 +18,6 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import auth
 
     app.register_blueprint(auth)
+    from .bulk import bulk
+
+    app.register_blueprint(bulk)

@@ -51,3 +51,4 @@ def me():
 
 from . import match  # noqa: E402,F401
 from . import appeals, openapi  # noqa: E402,F401
+from . import batches  # noqa: E402,F401
