@@ -12,7 +12,7 @@ nothing is left behind even where the database does not enforce ON DELETE CASCAD
 Which records: every model with the `Owned` mixin (so a new kind of record is covered without
 editing this file). A model with a `visibility` column is purged only where it is "private"
 (shared and published templates belong to their organization or everyone); a model with
-`keep_past_retention = True` is never purged.
+`keep_past_retention = True` (or listed in KEPT_TABLES) holds no health data and is never purged.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ PURGE_TASK = "appeals.purge_expired"
 # Deleting the referenced row deletes these rows too.
 SOFT_REFERENCES = (("appeals", "batch_id", "batches"),)
 _CHUNK = 500
+# Owned tables without health data, kept past retention (a clinic's saved column mapping).
+KEPT_TABLES = {"column_mappings"}
 
 
 def beat_schedule(config) -> dict:
@@ -54,7 +56,9 @@ def owned_models() -> list[type]:
     """Every mapped model with an owner, in a stable order."""
     models = [
         mapper.class_ for mapper in db.Model.registry.mappers
-        if issubclass(mapper.class_, Owned) and not getattr(mapper.class_, "keep_past_retention", False)
+        if issubclass(mapper.class_, Owned)
+        and not getattr(mapper.class_, "keep_past_retention", False)
+        and mapper.class_.__tablename__ not in KEPT_TABLES
     ]
     return sorted(models, key=lambda model: model.__tablename__)
 

@@ -1,17 +1,27 @@
 """Browser forms for accounts (Flask-WTF: every one carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, normalize_email
+
+
+def _valid_email(form, field) -> None:
+    if field.data:
+        try:
+            normalize_email(field.data)
+        except AccountError as error:
+            raise ValidationError(error.message) from None
+
 
 _password = [
     DataRequired("Enter a password."),
     Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH,
            f"Use at least {MIN_PASSWORD_LENGTH} characters (a few words work well)."),
 ]
-ROLE_CHOICES = [("member", "Member"), ("admin", "Admin")]
+ROLE_CHOICES = [SelectChoice("member", "Member"), SelectChoice("admin", "Admin")]
 
 
 class LoginForm(FlaskForm):
@@ -24,7 +34,8 @@ class SignupForm(FlaskForm):
         "Organization", validators=[DataRequired("Enter your organization's name."), Length(max=200)],
         description="Your clinic or advocacy group; for yourself, your own name.",
     )
-    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=320)])
+    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=320),
+                                            _valid_email])
     password = PasswordField("Password", validators=_password)
     confirm = PasswordField(
         "Password again", validators=[DataRequired("Enter the password again."),
@@ -33,7 +44,8 @@ class SignupForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=320)])
+    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=320),
+                                            _valid_email])
     password = PasswordField("Password", validators=_password)
     confirm = PasswordField(
         "Password again", validators=[DataRequired("Enter the password again."),
@@ -64,14 +76,14 @@ class PasswordChangeForm(FlaskForm):
 class RetentionForm(FlaskForm):
     retention_days = IntegerField(
         "Keep appeals and letters for (days)",
-        validators=[DataRequired("Enter a number of days."),
+        validators=[InputRequired("Enter a number of days."),
                     NumberRange(1, 3650, "Enter a number of days from 1 to 3650.")],
         description="Appeals, letters, batches and private templates older than this are deleted.",
     )
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField("Email (optional)", validators=[Optional(), Length(max=320)],
+    email = EmailField("Email (optional)", validators=[Optional(), Length(max=320), _valid_email],
                        description="When given, only this address can use the link.")
     role = SelectField("Role", choices=ROLE_CHOICES, default="member")
 

@@ -32,12 +32,16 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+def _now() -> int:
+    return int(time.time())
+
+
 def start_session(user: User) -> None:
     # A fresh session: nothing an earlier visitor of this browser put in it carries over.
     session.clear()
     login_user(user)
     session.permanent = True
-    now = int(time.time())
+    now = _now()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
 
@@ -50,7 +54,7 @@ def end_session() -> None:
 def _expire_stale_session() -> None:
     if "_user_id" not in session:
         return
-    now = int(time.time())
+    now = _now()
     config = current_app.config
     login_at = session.setdefault(LOGIN_AT, now)
     seen_at = session.setdefault(SEEN_AT, now)

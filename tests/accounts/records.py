@@ -1,0 +1,108 @@
+"""Real records of every owned kind, made directly in the database for a given owner.
+
+Used by the ownership, purge and deletion tests. The case data is synthetic; the shapes are the
+contract's (appeals.contract), so the pages that show them render as they do in production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from appeals.access import Principal
+from appeals.contract import Case, MatchResult
+from appeals.extensions import db
+
+SYNTHETIC_NAME = "Quentin Zeffirelli-Testcase"
+SYNTHETIC_MEMBER_ID = "ZQX-4417-SYNTH"
+SYNTHETIC_NOTE = "Synthetic note: lumbar pain for nine weeks despite physiotherapy, Zorbexa trial"
+
+
+def synthetic_case() -> Case:
+    return Case.model_validate({
+        "service": "MRI lumbar spine without contrast",
+        "plan_type": "employer",
+        "payer": "Synthetic Mutual",
+        "patient": {"name": SYNTHETIC_NAME, "member_id": SYNTHETIC_MEMBER_ID,
+                    "date_of_birth": "1970-01-02"},
+        "denial": {"notice_date": "2026-10-01", "reference": "SYN-REF-1",
+                   "text": "Not medically necessary: conservative care not documented."},
+        "original_request": "MRI lumbar spine for low back pain.",
+        "documentation": [{"text": SYNTHETIC_NOTE, "date": "2026-09-20"}],
+    })
+
+
+def synthetic_result() -> MatchResult:
+    return MatchResult.model_validate({
+        "outcome": "appeal",
+        "urgency": "standard",
+        "service": {"id": "mri-lumbar-spine", "name": "MRI lumbar spine", "codes": ["72148"]},
+        "requirements": [{
+            "id": "conservative-care", "kind": "conservative_care",
+            "text": "Six weeks of conservative care", "status": "omitted",
+            "evidence": [{"quote": "nine weeks despite physiotherapy"}],
+        }],
+        "denial": {"category": "medical_necessity"},
+        "deadline": {"date": "2027-03-30", "days": 180, "counted_from": "2026-10-01",
+                     "basis": "ERISA internal appeal: 180 days"},
+    })
+
+
+def docx_bytes(text: str = "Synthetic letter") -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _stamp(record, principal: Principal, created_at: dt.datetime | None) -> None:
+    record.owner_id = principal.user_id
+    record.organization_id = principal.organization_id
+    if created_at is not None:
+        record.created_at = created_at
+
+
+def make_appeal(principal: Principal, *, created_at=None, batch_id=None, row_number=None,
+                letter: bool = True):
+    from appeals.models.appeals import DONE, Appeal, Letter
+
+    appeal = Appeal(
+        case_json=synthetic_case().model_dump(mode="json"),
+        result_json=synthetic_result().to_json(),
+        kind="appeal",
+        status=DONE,
+        batch_id=batch_id,
+        row_number=row_number,
+    )
+    _stamp(appeal, principal, created_at)
+    db.session.add(appeal)
+    db.session.flush()
+    if letter:
+        db.session.add(Letter(appeal_id=appeal.id, docx=docx_bytes(), filename="appeal-letter.docx",
+                              text_preview="Synthetic letter"))
+    db.session.commit()
+    return appeal
+
+
+def make_batch(principal: Principal, *, created_at=None, rows: int = 2):
+    from appeals.models.batches import FINISHED, Batch, BatchRow
+
+    batch = Batch(filename="synthetic.csv", status=FINISHED, total_rows=rows, invalid_rows=0,
+                  notes=[])
+    _stamp(batch, principal, created_at)
+    db.session.add(batch)
+    db.session.flush()
+    for number in range(1, rows + 1):
+        appeal = make_appeal(principal, created_at=created_at, batch_id=batch.id, row_number=number)
+        db.session.add(BatchRow(batch_id=batch.id, row_number=number,
+                                case_json=synthetic_case().model_dump(mode="json"),
+                                appeal_id=appeal.id))
+    db.session.commit()
+    return batch
+
+
+def principal_of(user) -> Principal:
+    return Principal(user_id=user.id, organization_id=user.organization_id)
