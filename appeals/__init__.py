@@ -32,6 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _require_secret_key(app)
+    if app.testing and "EMBEDDED_BROKER_URL" not in (test_config or {}):
+        # Unit tests: tasks go to an in-process broker nobody consumes (a test that needs a worker
+        # sets its own broker; see tests/support/workers.py), never to instance/broker.sqlite.
+        app.config["EMBEDDED_BROKER_URL"] = "memory://"
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -36,6 +36,11 @@ def celery_config(config) -> dict:
             "LETTER_TIME_LIMIT, LETTER_SOFT_TIME_LIMIT and the total retry delay must stay well "
             f"under the Redis visibility timeout ({REDIS_VISIBILITY_TIMEOUT} s)"
         )
+    if config["STUCK_RENDERING_AFTER"] <= config["LETTER_TIME_LIMIT"]:
+        raise RuntimeError(
+            "STUCK_RENDERING_AFTER must be longer than LETTER_TIME_LIMIT: a job still rendering "
+            "after the hard time limit has lost its worker, sooner it may still be running"
+        )
     queue = config["CELERY_QUEUE"]
     url = broker_url(config)
     transport_options: dict = {}

@@ -60,10 +60,10 @@ class SubmissionError(ValueError):
 def letter_kinds() -> tuple[str, ...]:
     """The letter kinds the letters module can write (empty until it is installed)."""
     try:
-        from .letters import KINDS
+        from .letters import LETTER_KINDS
     except ImportError:
         return ()
-    return tuple(KINDS)
+    return tuple(LETTER_KINDS)
 
 
 def submit_appeal(
@@ -286,17 +286,17 @@ def _finish(appeal: Appeal, status: str, error: str | None = None) -> None:
 
 
 def _render_docx(appeal: Appeal) -> tuple[bytes, str | None]:
-    from .letters import builtin_template, render_letter
+    from .letters import render_letter
 
     case = Case.model_validate(appeal.case_json)
     result = MatchResult.model_validate(appeal.result_json)
+    template = None  # the built-in template for the kind
     if appeal.template_version_id:
         if template_resolver is None:
             raise _TemplateUnavailable("the template library is not available to this worker")
         template = template_resolver(appeal.template_version_id)
-    else:
-        template = builtin_template(appeal.kind)
-    return render_letter(template, case, result), appeal.template_version_id
+    docx = render_letter(case, result, kind=appeal.kind, template=template)
+    return docx, appeal.template_version_id
 
 
 class _TemplateUnavailable(Exception):

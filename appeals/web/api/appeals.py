@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import jobs
 from ...access import get_owned_or_404
@@ -73,7 +74,11 @@ def _json_body():
     """The decoded JSON body, or an error response naming what is wrong with it."""
     if not request.is_json:
         return None, _error(415, "send the case as a JSON body with Content-Type: application/json")
-    raw = request.get_data(cache=False)  # 413 if it grows past MAX_CONTENT_LENGTH as it is read
+    raw = request.get_data(cache=False)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        # A streamed (chunked) body is cut off at the limit rather than refused when it reaches it.
+        raise RequestEntityTooLarge(f"the request body is larger than {limit} bytes")
     try:
         return json.loads(raw), None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
