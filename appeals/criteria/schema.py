@@ -1,0 +1,259 @@
+"""The shape of the criteria library's data files, checked when they load.
+
+One YAML file per service (``services/*.yaml``) plus one shared vocabulary (``vocabulary.yaml``:
+the words and patterns that name each clinical fact, payer names, denial wording and codes, and
+question sets shared between services). Pure code: no Flask, Celery or database imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RequirementKind = Literal[
+    "red_flag", "conservative_care", "follow_up", "prior_imaging", "clinical_finding"
+]
+QuestionType = Literal["yes_no", "number", "date", "choice", "text"]
+Contrast = Literal["without", "with", "without_and_with"]
+ImagingResult = Literal["normal", "nondiagnostic", "abnormal"]
+DenialCategory = Literal[
+    "medical_necessity", "missing_information", "no_authorization", "coding",
+    "benefit_exclusion", "eligibility", "other",
+]
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return pattern
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+
+
+class Concept(_Strict):
+    """A clinical fact the extractor recognizes, with the phrases that say it."""
+
+    label: str                                  # plain words, used in evidence and warnings
+    patterns: list[str] = Field(min_length=1)   # regular expressions, matched case-insensitively
+    implies: list[str] = Field(default_factory=list)  # other concepts this one also asserts
+    therapy: bool = False          # a conservative treatment (duration and outcome are read)
+    provider_directed: bool = True  # False: counts only with a prescription and follow-up (HEP)
+    imaging: Literal["xray", "mri", "ct", "ultrasound", "emg"] | None = None
+
+    @field_validator("patterns")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(p) for p in value]
+
+
+class PayerRule(_Strict):
+    variant: str                        # the payer variant key a pathway names (evicore, uhc…)
+    label: str                          # who publishes the criteria, in words
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(p) for p in value]
+
+
+class DenialCode(_Strict):
+    category: DenialCategory
+    meaning: str                        # the X12 description, shortened
+
+
+class DenialPhrase(_Strict):
+    category: DenialCategory
+    pattern: str
+    aspect: Literal["laterality", "contrast", "code"] | None = None  # what kind of mismatch
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return _check_regex(value)
+
+
+class Question(_Strict):
+    """A plain question the web form asks; its answer stands for the equivalent free text."""
+
+    id: str = Field(pattern=_ID)
+    text: str
+    type: QuestionType
+    choices: list[str] = Field(default_factory=list)
+    help: str | None = None
+    # What an answer means (exactly one of these, except for free-text questions):
+    fact: str | None = None              # yes_no: yes asserts the concept, no negates it
+    therapy: str | None = None           # number: weeks of this therapy concept
+    date_of: Literal["episode_start", "treatment_end", "reevaluation", "imaging"] | None = None
+    imaging: str | None = None           # choice: result of this imaging concept
+    choice_results: dict[str, ImagingResult] = Field(default_factory=dict)
+    choice_facts: dict[str, str] = Field(default_factory=dict)  # choice -> concept
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Question":
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a choice question needs 'choices'")
+        if self.type != "choice" and self.choices:
+            raise ValueError("only a choice question has 'choices'")
+        if self.type == "yes_no" and not self.fact:
+            raise ValueError("a yes_no question needs 'fact' (the concept a yes asserts)")
+        if self.type == "number" and not self.therapy:
+            raise ValueError("a number question needs 'therapy' (the treatment counted in weeks)")
+        if self.type == "date" and not self.date_of:
+            raise ValueError("a date question needs 'date_of'")
+        for mapping in (self.choice_results, self.choice_facts):
+            unknown = set(mapping) - set(self.choices)
+            if unknown:
+                raise ValueError(f"maps answers that are not among its choices: {sorted(unknown)}")
+        return self
+
+
+class Vocabulary(_Strict):
+    concepts: dict[str, Concept]
+    payers: list[PayerRule]
+    denial_codes: dict[str, DenialCode]
+    denial_phrases: list[DenialPhrase]
+    urgent_phrases: list[str] = Field(default_factory=list)  # a clinician asking for speed
+    # How an imaging report's result is worded, tried in this order: nondiagnostic, abnormal, normal.
+    imaging_results: dict[ImagingResult, list[str]] = Field(default_factory=dict)
+    question_sets: dict[str, list[Question]] = Field(default_factory=dict)
+
+    @field_validator("urgent_phrases")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_check_regex(p) for p in value]
+
+    @model_validator(mode="after")
+    def _references(self) -> "Vocabulary":
+        for name, concept in self.concepts.items():
+            for other in concept.implies:
+                if other not in self.concepts:
+                    raise ValueError(f"concepts.{name}.implies names unknown concept {other!r}")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# Services
+
+
+class Code(_Strict):
+    code: str = Field(pattern=r"^\d{5}$")
+    contrast: Contrast
+    name: str
+
+
+class Source(_Strict):
+    id: str = Field(pattern=_ID)
+    publisher: str
+    title: str
+    section: str
+    version: str
+    effective: dt.date | None = None    # None only where the publisher gives no date
+    url: str = Field(pattern=r"^https?://")
+    checked: dt.date                    # when the text was last read
+    provenance: Literal["publisher", "secondary", "regulation"]
+    note: str | None = None             # what was and was not verified
+
+
+class Requirement(_Strict):
+    id: str = Field(pattern=_ID)
+    kind: RequirementKind
+    text: str                           # the requirement in plain words (close to the source)
+    needed: str                         # what to obtain when nothing meets it, in plain words
+    facts: list[str] = Field(default_factory=list)   # concepts; at least `min_count` must hold
+    min_count: int = Field(default=1, ge=1)
+    age_min: int | None = None          # with facts: the patient must be at least this old
+    weeks: float | None = None          # conservative care: the shortest trial that counts
+    within_weeks: int | None = None     # treatment must have run within this many weeks
+    after_episode: bool = False         # only what happened after the current episode began
+    therapies: list[str] = Field(default_factory=list)  # conservative care: which count (all)
+    unless: list[str] = Field(default_factory=list)  # concepts that defeat it (a prior MRI)
+    modality: str | None = None         # prior imaging: the imaging concept required
+    results: list[ImagingResult] = Field(default_factory=list)  # prior imaging: results allowed
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> "Requirement":
+        if self.kind == "conservative_care" and self.weeks is None:
+            raise ValueError("a conservative_care requirement needs 'weeks'")
+        if self.kind == "prior_imaging" and not self.modality:
+            raise ValueError("a prior_imaging requirement needs 'modality'")
+        if self.kind in ("red_flag", "clinical_finding") and not self.facts:
+            raise ValueError(f"a {self.kind} requirement needs 'facts'")
+        if self.min_count > max(1, len(self.facts)):
+            raise ValueError("'min_count' is larger than the number of facts listed")
+        return self
+
+
+class Pathway(_Strict):
+    id: str = Field(pattern=_ID)
+    title: str
+    payer: str                          # the payer variant (acr, evicore, carelon, aetna, uhc)
+    source: str                         # id of one of the service's sources
+    section: str | None = None          # the section within the source, when it differs
+    requirements: list[Requirement] = Field(min_length=1)
+
+
+class Sign(_Strict):
+    """A red flag or emergency sign: its words, and the concepts any one of which shows it."""
+
+    id: str = Field(pattern=_ID)
+    text: str
+    facts: list[str] = Field(min_length=1)      # any one of these…
+    together_with: list[str] = Field(default_factory=list)  # …and all of these
+    age_min: int | None = None
+
+
+class Service(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    cpt: list[Code] = Field(min_length=1)
+    region: list[str] = Field(default_factory=list)     # body words that name the service
+    modality: Literal["mri", "ct"]
+    lateral: bool = False               # a paired body part: left/right must agree
+    selected_by: list[str] = Field(default_factory=list)  # concepts that pick it among namesakes
+    sources: list[Source] = Field(min_length=1)
+    pathways: list[Pathway] = Field(min_length=1)
+    red_flags: list[Sign] = Field(default_factory=list)
+    emergency_signs: list[Sign] = Field(default_factory=list)
+    urgent_signs: list[Sign] = Field(default_factory=list)   # ask for the 72-hour appeal
+    question_sets: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.cpt]
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def payers(self) -> list[str]:
+        return list(dict.fromkeys(p.payer for p in self.pathways))
+
+    @model_validator(mode="after")
+    def _references(self) -> "Service":
+        source_ids = {s.id for s in self.sources}
+        for i, pathway in enumerate(self.pathways):
+            if pathway.source not in source_ids:
+                raise ValueError(f"pathways[{i}].source {pathway.source!r} is not a source id")
+        if "acr" not in self.payers():
+            raise ValueError("needs at least one pathway for the neutral default payer 'acr'")
+        for what in ("sources", "pathways", "questions"):
+            ids = [item.id for item in getattr(self, what)]
+            dupes = {x for x in ids if ids.count(x) > 1}
+            if dupes:
+                raise ValueError(f"{what} ids repeat: {sorted(dupes)}")
+        return self

@@ -1,0 +1,307 @@
+"""Weigh extracted facts against a service's pathways, one requirement at a time.
+
+Each requirement ends up ``met_in_request`` (the original request already showed it), ``omitted``
+(the documentation or answers show it, the request did not) or ``unmet`` (nothing shows it; the
+requirement's ``needed`` says what to obtain). Windows are respected (treatment after the episode
+began, within the weeks a source sets) and what falls outside them becomes a warning, as do
+documents that contradict each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..contract import Evidence, RequirementResult
+from ..criteria import Library, Service
+from ..criteria.schema import Pathway, Requirement, Sign
+from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention, Study
+from .text import weeks_words
+
+# An onset worked out from "x 3 months" is approximate: allow this much slack against it.
+_ESTIMATE_SLACK = dt.timedelta(weeks=2)
+
+
+@dataclass
+class PathwayOutcome:
+    pathway: Pathway
+    requirements: list[RequirementResult]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return all(r.status != "unmet" for r in self.requirements)
+
+    @property
+    def score(self) -> tuple:
+        done = sum(r.status != "unmet" for r in self.requirements)
+        total = len(self.requirements)
+        return (self.met, done / total, -(total - done))
+
+
+def _evidence(m: Mention) -> Evidence:
+    return Evidence(quote=m.quote, source=m.source, date=m.date)
+
+
+def _status(mentions: list[Mention]) -> str:
+    return "met_in_request" if any(m.origin == REQUEST for m in mentions) else "omitted"
+
+
+def _label(library: Library, concept: str) -> str:
+    return library.concepts[concept].concept.label
+
+
+# ---------------------------------------------------------------------------------------------
+# Contradictions between documents
+
+
+def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
+    """Drop assertions that a later (or equally dated) document denies, and say so.
+
+    The original request is left out: a request that says "no PT" while the chart shows eight
+    weeks of it is exactly the omission an appeal cites, not a contradiction.
+    """
+    warnings: list[str] = []
+    for concept, mentions in facts.mentions.items():
+        if concept in ("no_improvement", "improved", "clinical_exam"):
+            continue
+        pos = [m for m in mentions if not m.negated and m.origin != REQUEST]
+        neg = [m for m in mentions if m.negated and m.origin != REQUEST]
+        if not pos or not neg:
+            continue
+        if {m.doc for m in pos} == {m.doc for m in neg} and len({m.doc for m in pos}) == 1 \
+                and pos[0].origin == DOCUMENT:
+            continue  # one note saying both (e.g. "no weakness on the right; 4/5 on the left")
+        last_pos = max((m.date for m in pos if m.date), default=None)
+        last_neg = max((m.date for m in neg if m.date), default=None)
+        label = _label(library, concept)
+        p, n = pos[-1], neg[-1]
+        where = (f'"{p.quote}" ({_where(p)}) but "{n.quote}" ({_where(n)})')
+        if last_pos and last_neg and last_pos > last_neg:
+            continue  # the later note documents it: it developed, or was done, after
+        drop = {id(m) for m in pos}
+        facts.mentions[concept] = [m for m in mentions if id(m) not in drop]
+        facts.courses = [c for c in facts.courses if id(c.mention) not in drop]
+        facts.studies = [s for s in facts.studies if id(s.mention) not in drop]
+        if last_pos and last_neg and last_neg > last_pos:
+            warnings.append(f"The later document does not support {label}: {where}. "
+                            "The later statement was used; correct the record if it is wrong.")
+        else:
+            warnings.append(f"The documents disagree about {label}: {where}. It was not counted; "
+                            "reconcile the record before relying on it.")
+    return warnings
+
+
+def _where(m: Mention) -> str:
+    return ", ".join(x for x in (m.source, m.date.isoformat() if m.date else None) if x) or "answers"
+
+
+# ---------------------------------------------------------------------------------------------
+# Requirements
+
+
+class Evaluator:
+    def __init__(self, library: Library, service: Service, facts: Facts, reference: dt.date,
+                 age: int | None):
+        self.library, self.service, self.facts = library, service, facts
+        self.reference, self.age = reference, age
+        self.warnings: list[str] = []
+        self._warned: set[str] = set()
+
+    def warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warnings.append(message)
+
+    def pathway(self, pathway: Pathway) -> PathwayOutcome:
+        self.warnings = []
+        results = []
+        for req in pathway.requirements:
+            results.append(self.requirement(req, pathway, results))
+        return PathwayOutcome(pathway, results, list(self.warnings))
+
+    def requirement(self, req: Requirement, pathway: Pathway, earlier: list) -> RequirementResult:
+        if req.kind in ("red_flag", "clinical_finding"):
+            return self._findings(req)
+        if req.kind == "conservative_care":
+            return self._conservative(req)
+        if req.kind == "follow_up":
+            return self._follow_up(req, pathway)
+        return self._imaging(req)
+
+    def _result(self, req, status, evidence=(), needed=None) -> RequirementResult:
+        return RequirementResult(
+            id=req.id, kind=req.kind, text=req.text, status=status,
+            evidence=[_evidence(m) for m in evidence][:6],
+            needed=(needed or req.needed) if status == "unmet" else None,
+        )
+
+    # -- findings ------------------------------------------------------------------------------
+
+    def _findings(self, req: Requirement) -> RequirementResult:
+        blockers = [m for c in req.unless for m in self.facts.positive(c)]
+        if blockers:
+            return self._result(req, "unmet", needed=(
+                f"{req.needed} (the record shows {_label(self.library, blockers[0].concept)}: "
+                f'"{blockers[0].quote}")'))
+        per_fact = {c: self.facts.positive(c) for c in req.facts}
+        shown = {c: ms for c, ms in per_fact.items() if ms}
+        if len(shown) < req.min_count:
+            needed = req.needed
+            if shown and req.min_count > 1:
+                have = ", ".join(_label(self.library, c) for c in shown)
+                needed = f"{req.needed} (the record shows {len(shown)} of {req.min_count}: {have})"
+            return self._result(req, "unmet", needed=needed)
+        if req.age_min is not None:
+            if self.age is None:
+                return self._result(req, "unmet", needed=f"the patient's age or date of birth "
+                                    f"(this pathway applies from age {req.age_min})")
+            if self.age < req.age_min:
+                return self._result(req, "unmet", needed=f"{req.needed} (the patient is {self.age}; "
+                                    f"this pathway applies from age {req.age_min})")
+        in_request = [c for c, ms in shown.items() if any(m.origin == REQUEST for m in ms)]
+        evidence = _best([m for ms in shown.values() for m in ms])
+        status = "met_in_request" if len(in_request) >= req.min_count else "omitted"
+        return self._result(req, status, evidence)
+
+    # -- conservative care ---------------------------------------------------------------------
+
+    def _counts(self, course: Course, req: Requirement) -> str | None:
+        """Why a course does not count toward this requirement, or None when it does."""
+        label = _label(self.library, course.concept)
+        concept = self.library.concepts[course.concept].concept
+        if req.therapies and course.concept not in req.therapies:
+            return "type"
+        if course.outcome == "improved":
+            return (f"The record says {label} helped (\"{course.mention.quote}\"); "
+                    "criteria count treatment that failed.")
+        if not concept.provider_directed and not (course.prescribed and course.followed_up):
+            missing = " and ".join(x for x, ok in (("a written exercise prescription", course.prescribed),
+                                                   ("documented follow-up showing it failed", course.followed_up))
+                                   if not ok)
+            return (f"The {label} (\"{course.mention.quote}\") counts only with {missing}.")
+        episode = self.facts.episode_start
+        if req.after_episode and episode:
+            slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
+            began = course.start or course.end
+            if began and began + slack < episode:
+                return (f"{label.capitalize()} from {began.isoformat()} began before the current "
+                        f"episode ({episode.isoformat()}); only treatment after it counts.")
+        if req.within_weeks and course.end:
+            age_weeks = (self.reference - course.end).days / 7
+            if age_weeks > req.within_weeks:
+                return (f"{label.capitalize()} ended {course.end.isoformat()}, more than "
+                        f"{req.within_weeks} weeks before {self.reference.isoformat()}; this policy "
+                        f"counts only treatment within the last {req.within_weeks} weeks.")
+        if course.weeks is None:
+            return "length"
+        if course.weeks + 1e-6 < req.weeks:
+            return "short"
+        return None
+
+    def _conservative(self, req: Requirement) -> RequirementResult:
+        good, reasons, short, undated = [], [], [], []
+        for course in self.facts.courses:
+            why = self._counts(course, req)
+            if why is None:
+                good.append(course)
+            elif why == "short":
+                short.append(course)
+            elif why == "length":
+                undated.append(course)
+            elif why != "type":
+                reasons.append(why)
+        for why in reasons:
+            self.warn(why)
+        if good:
+            evidence = [c.mention for c in sorted(good, key=lambda c: c.mention.origin != REQUEST)]
+            return self._result(req, _status(evidence), evidence)
+        needed = req.needed
+        if short:
+            best = max(short, key=lambda c: c.weeks or 0)
+            needed = (f"{req.needed} (the record shows {weeks_words(best.weeks)} of "
+                      f"{_label(self.library, best.concept)}; {weeks_words(req.weeks)} are required)")
+        elif undated:
+            c = undated[0]
+            needed = (f"{req.needed} (the record mentions {_label(self.library, c.concept)} but not "
+                      "for how long: add the dates or number of weeks)")
+        elif reasons:
+            needed = f"{req.needed} ({reasons[0]})"
+        return self._result(req, "unmet", needed=needed)
+
+    # -- follow-up ---------------------------------------------------------------------------
+
+    def _follow_up(self, req: Requirement, pathway: Pathway) -> RequirementResult:
+        care = next((r for r in pathway.requirements if r.kind == "conservative_care"), None)
+        courses = [c for c in self.facts.courses if care is None or self._counts(c, care) is None]
+        started = min((c.start or c.end for c in courses if (c.start or c.end)), default=None)
+        found = []
+        for m in self.facts.positive("reevaluation"):
+            if started and m.date and m.date < started:
+                continue  # a visit before the treatment began is not a re-evaluation after it
+            found.append(m)
+        if not found:
+            return self._result(req, "unmet")
+        return self._result(req, _status(found), _best(found))
+
+    # -- prior imaging -----------------------------------------------------------------------
+
+    def _imaging(self, req: Requirement) -> RequirementResult:
+        studies = [s for s in self.facts.studies if s.concept == req.modality]
+        label = _label(self.library, req.modality)
+        episode = self.facts.episode_start
+        good, notes = [], []
+        for s in studies:
+            if req.after_episode and episode and s.date:
+                slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
+                if s.date + slack < episode:
+                    notes.append(f"The {label} of {s.date.isoformat()} predate the current episode "
+                                 f"({episode.isoformat()}); this policy needs {label} taken after it began.")
+                    continue
+            if req.results:
+                if s.result is None:
+                    notes.append(f"The result of the {label} is not stated (\"{s.mention.quote}\"); "
+                                 "the policy depends on it.")
+                    continue
+                if s.result not in req.results:
+                    notes.append(f"The {label} already show a cause (\"{s.mention.quote}\"); this policy "
+                                 "allows advanced imaging only after x-rays that are normal or do not explain the symptoms.")
+                    continue
+            good.append(s)
+        if good:
+            mentions = [s.mention for s in good]
+            return self._result(req, _status(mentions), _best(mentions))
+        for note in notes:
+            self.warn(note)
+        return self._result(req, "unmet", needed=f"{req.needed} ({notes[0]})" if notes else None)
+
+
+def _best(mentions: list[Mention]) -> list[Mention]:
+    """Evidence to show: request quotes first, then documents, then answers; no repeats."""
+    order = {REQUEST: 0, DOCUMENT: 1, ANSWER: 2}
+    seen, out = set(), []
+    for m in sorted(mentions, key=lambda m: order[m.origin]):
+        key = (m.quote, m.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Signs (emergency, expedited)
+
+
+def sign_shown(sign: Sign, facts: Facts, age: int | None) -> list[Mention] | None:
+    """The mentions that show a sign, or None."""
+    hits = [m for c in sign.facts for m in facts.positive(c)]
+    if not hits:
+        return None
+    for c in sign.together_with:
+        also = facts.positive(c)
+        if not also:
+            return None
+        hits += also[:1]
+    if sign.age_min is not None and (age is None or age < sign.age_min):
+        return None
+    return hits

@@ -1,0 +1,409 @@
+"""From a case's free text and plain answers to facts, each with its exact quote and document.
+
+Three kinds of fact come out: *mentions* of a vocabulary concept (asserted or denied), *courses*
+of conservative treatment (how long, when, whether they helped, whether a home program was
+prescribed and followed up) and *studies* (imaging already done, when, what it showed). The
+original request is read too, so the matcher can tell what the request already showed from what
+only the documentation has. Never raises: unreadable text simply yields no facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..contract import Case
+from ..criteria import Library, Service
+from . import text as tx
+
+REQUEST = "request"
+DOCUMENT = "documentation"
+ANSWER = "answer"
+
+
+@dataclass
+class Mention:
+    concept: str
+    negated: bool
+    quote: str
+    source: str | None
+    date: dt.date | None
+    origin: str                  # REQUEST, DOCUMENT or ANSWER
+    doc: int = -1                # index in case.documentation (-1: request or answers)
+    sentence: int = -1           # sentence start offset within its document (for grouping)
+
+
+@dataclass
+class Course:
+    """A course of conservative treatment."""
+
+    concept: str
+    mention: Mention
+    weeks: float | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    outcome: str | None = None   # "failed", "improved" or None (not stated)
+    prescribed: bool = False     # for a home program: a written prescription is documented
+    followed_up: bool = False    # for a home program: documented follow-up after it
+
+
+@dataclass
+class Study:
+    concept: str
+    mention: Mention
+    date: dt.date | None = None
+    result: str | None = None    # normal / nondiagnostic / abnormal / None
+
+
+@dataclass
+class Facts:
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)
+    courses: list[Course] = field(default_factory=list)
+    studies: list[Study] = field(default_factory=list)
+    episode_start: dt.date | None = None
+    episode_evidence: Mention | None = None
+    episode_estimated: bool = False        # worked out from "x 3 months" rather than stated
+    age: int | None = None
+    age_evidence: str | None = None
+    requested_sides: set[str] = field(default_factory=set)
+    documented_sides: set[str] = field(default_factory=set)
+    requested_contrast: str | None = None
+    request_contrast: str | None = None    # the contrast the original request's text names
+    answer_notes: list[str] = field(default_factory=list)  # answers that could not be used
+
+    def add(self, m: Mention) -> None:
+        self.mentions.setdefault(m.concept, []).append(m)
+
+    def positive(self, concept: str) -> list[Mention]:
+        return [m for m in self.mentions.get(concept, ()) if not m.negated]
+
+
+_SYMPTOM_WORDS = r"(?:pain|symptoms?|sciatica|radiculopathy|headaches?|LBP|numbness|weakness|complaints?)"
+import re  # noqa: E402  (kept next to the patterns it serves)
+
+_ONSET_DATE = re.compile(
+    rf"(?:{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:began|started|start(?:ing)?|since|beginning|onset)"
+    r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?)\s*[:,]?\s*(?:on\s+|in\s+)?$",
+    re.I,
+)
+_SYMPTOM_DURATION = re.compile(
+    rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$", re.I
+)
+_THERAPY_DONE = re.compile(r"\b(?:completed|finished|ended|discharged)\b", re.I)
+
+
+def _documents(case: Case):
+    """(origin, text, source, date, index) for the request and every document."""
+    if case.original_request:
+        yield REQUEST, case.original_request, "original request", None, -1
+    for i, doc in enumerate(case.documentation):
+        yield DOCUMENT, doc.text, doc.source or f"document {i + 1}", doc.date, i
+
+
+def concepts_for(library: Library, service: Service | None) -> list[str]:
+    """The concepts worth reading for a service (all of them when the service is unknown)."""
+    if service is None:
+        return list(library.concepts)
+    needed: set[str] = {"clinical_exam", "reevaluation", "exercise_prescription", "no_improvement",
+                        "improved"}
+    for pathway in service.pathways:
+        for req in pathway.requirements:
+            needed.update(req.facts, req.therapies, req.unless)
+            if req.modality:
+                needed.add(req.modality)
+            if req.kind == "conservative_care" and not req.therapies:
+                needed.update(c for c, cc in library.concepts.items() if cc.concept.therapy)
+    for sign in (*service.red_flags, *service.emergency_signs, *service.urgent_signs):
+        needed.update(sign.facts, sign.together_with)
+    needed.update(service.selected_by)
+    for q in library.questions(service):
+        needed.update(x for x in (q.fact, q.therapy, q.imaging) if x)
+    # A concept's implications are read along with it.
+    for cid in list(needed):
+        needed.update(library.concepts[cid].concept.implies)
+    return [c for c in library.concepts if c in needed]
+
+
+def extract(case: Case, library: Library, service: Service | None, reference: dt.date) -> Facts:
+    facts = Facts()
+    wanted = concepts_for(library, service)
+    therapy_ids = {c for c in wanted if library.concepts[c].concept.therapy}
+    imaging_ids = {c for c in wanted if library.concepts[c].concept.imaging}
+    outcome_failed = library.concepts["no_improvement"].regex
+    outcome_improved = library.concepts["improved"].regex
+    prescription = library.concepts["exercise_prescription"].regex
+    reevaluation = library.concepts["reevaluation"].regex
+
+    for origin, text, source, doc_date, index in _documents(case):
+        parsed = tx.ParsedText(text)
+        found_dates = tx.dates_in(text)
+        doc_has_prescription = False
+        doc_courses: list[Course] = []
+        for cid in wanted:
+            compiled = library.concepts[cid]
+            concept = compiled.concept
+            for m in compiled.regex.finditer(text):
+                sentence = parsed.sentence_at(m.start())
+                if sentence is None:
+                    continue
+                negated = parsed.is_negated(m.start(), m.end(), result_words_deny=not concept.imaging)
+                when = _date_near(found_dates, sentence, m.start()) or doc_date
+                mention = Mention(cid, negated, parsed.quote(sentence), source, when, origin, index,
+                                  sentence.start)
+                facts.add(mention)
+                for implied in concept.implies:
+                    facts.add(Mention(implied, negated, mention.quote, source, when, origin, index,
+                                      sentence.start))
+                if cid == "exercise_prescription" and not negated:
+                    doc_has_prescription = True
+                if negated:
+                    continue
+                chunk = text[sentence.start:sentence.end]
+                if cid in therapy_ids:
+                    doc_courses.append(_course(cid, mention, chunk, m.start() - sentence.start,
+                                               doc_date, outcome_failed, outcome_improved,
+                                               prescription))
+                elif cid in imaging_ids:
+                    facts.studies.append(_study(cid, mention, chunk, m.end() - sentence.start, when,
+                                                library))
+        # A home program's prescription and follow-up may sit anywhere in the same document.
+        doc_followup = bool(reevaluation.search(text)) or bool(reevaluation.search(source or ""))
+        for course in doc_courses:
+            if doc_has_prescription:
+                course.prescribed = True
+            if doc_followup and course.outcome == "failed":
+                course.followed_up = True
+        facts.courses.extend(_merge_courses(doc_courses))
+        if origin == DOCUMENT and source and reevaluation.search(source):
+            facts.add(Mention("reevaluation", False, source, source, doc_date, origin, index))
+        _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
+        if origin == REQUEST:
+            facts.requested_sides |= tx.sides_in(text, parsed)
+            facts.request_contrast = tx.contrast_in(text)
+        else:
+            facts.documented_sides |= tx.sides_in(text, parsed)
+        if facts.age is None and origin == DOCUMENT or (facts.age is None and origin == REQUEST):
+            age = tx.AGE.search(text)
+            if age and 0 < int(age["age"]) < 130:
+                facts.age, facts.age_evidence = int(age["age"]), f"{age.group(0)} ({source})"
+    return facts
+
+
+def _date_near(found: list[tuple[int, int, dt.date]], sentence: tx.Sentence, pos: int) -> dt.date | None:
+    """The date written in the same sentence (the last one, for a range: when it ended)."""
+    inside = [d for s, e, d in found if sentence.start <= s < sentence.end]
+    return inside[-1] if inside else None
+
+
+def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, prescription_rx) -> Course:
+    course = Course(cid, mention)
+    span = tx.date_range_in(chunk)
+    if span:
+        course.start, course.end = span
+        course.weeks = (course.end - course.start).days / 7
+    durations = tx.durations_in(chunk)
+    if durations:
+        # The duration written closest to the treatment's name is its length.
+        _, _, weeks = min(durations, key=lambda d: min(abs(d[0] - offset), abs(d[1] - offset)))
+        if course.weeks is None or weeks > course.weeks:
+            course.weeks = weeks
+    if course.end is None:
+        dates = tx.dates_in(chunk)
+        if dates:
+            course.end = dates[-1][2] if _THERAPY_DONE.search(chunk) or len(dates) == 1 else None
+        if course.end is None:
+            course.end = doc_date
+    if course.start is None and course.end is not None and course.weeks:
+        course.start = course.end - dt.timedelta(weeks=course.weeks)
+    if failed_rx.search(chunk):
+        course.outcome = "failed"
+    elif improved_rx.search(chunk):
+        course.outcome = "improved"
+    course.prescribed = bool(prescription_rx.search(chunk))
+    return course
+
+
+def _merge_courses(courses: list[Course]) -> list[Course]:
+    """One course per treatment per sentence (a sentence naming 'PT' twice is one course)."""
+    seen: dict[tuple[str, int], Course] = {}
+    for c in courses:
+        key = (c.concept, c.mention.sentence)
+        if key not in seen or (c.weeks or 0) > (seen[key].weeks or 0):
+            seen[key] = c
+    return list(seen.values())
+
+
+def _study(cid, mention, chunk, offset, when, library: Library) -> Study:
+    study = Study(cid, mention, date=when)
+    tail = chunk  # results are read from the whole sentence ("X-ray 1/5/25: severe OA")
+    parsed = tx.ParsedText(tail)
+    for result, regex in library.imaging_results:
+        for m in regex.finditer(tail):
+            if result == "abnormal" and parsed.is_negated(m.start(), m.end()):
+                continue
+            study.result = result
+            break
+        if study.result:
+            break
+    return study
+
+
+def _read_onset(facts, parsed, found_dates, origin, source, doc_date, index) -> None:
+    """When the current episode began: 'symptoms began 2024-11-01', 'LBP x 3 months'."""
+    if origin == REQUEST and facts.episode_start is not None:
+        return
+    text = parsed.text
+    for start, end, when in found_dates:
+        sentence = parsed.sentence_at(start)
+        if sentence is None:
+            continue
+        before = text[max(sentence.start, start - 60):start]
+        if _ONSET_DATE.search(before):
+            _set_onset(facts, when, parsed, sentence, source, doc_date, origin, index, False)
+            return
+    if doc_date is None or (facts.episode_start and not facts.episode_estimated):
+        return
+    for start, end, weeks in tx.durations_in(text):
+        sentence = parsed.sentence_at(start)
+        if sentence is None:
+            continue
+        before = text[max(sentence.start, start - 50):start]
+        if _SYMPTOM_DURATION.search(before):
+            when = doc_date - dt.timedelta(weeks=weeks)
+            _set_onset(facts, when, parsed, sentence, source, doc_date, origin, index, True)
+            return
+
+
+def _set_onset(facts, when, parsed, sentence, source, doc_date, origin, index, estimated) -> None:
+    # A stated onset beats an estimate. Among stated onsets the latest wins (a new or changed
+    # episode restarts the count); among estimates the earliest (they only get vaguer).
+    if facts.episode_start is None or (facts.episode_estimated and not estimated):
+        better = True
+    elif estimated != facts.episode_estimated:
+        better = False
+    else:
+        better = when > facts.episode_start if not estimated else when < facts.episode_start
+    if better:
+        facts.episode_start, facts.episode_estimated = when, estimated
+        facts.episode_evidence = Mention("episode_start", False, parsed.quote(sentence), source,
+                                         doc_date, origin, index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain answers (the web form) stand for the equivalent free text.
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0", "none"}
+
+
+def _as_bool(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        v = value.strip().lower()
+        return True if v in _YES else False if v in _NO else None
+    return None
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        found = tx.durations_in(value) or tx.durations_in(value + " weeks")
+        return found[0][2] if found else (0.0 if value.strip().lower() in _NO else None)
+    return None
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, str):
+        found = tx.dates_in(value)
+        return found[0][2] if found else None
+    return None
+
+
+def apply_answers(facts: Facts, case: Case, library: Library, service: Service | None) -> None:
+    if not case.answers:
+        return
+    questions = {q.id: q for q in library.questions(service)} if service else {}
+    dates: dict[str, dt.date] = {}
+    answer_courses: list[Course] = []
+    for qid, value in case.answers.items():
+        q = questions.get(qid)
+        if q is None:
+            facts.answer_notes.append(f"The answer '{qid}' is not a question for this service and was not used.")
+            continue
+        if value is None or value == "" or value == []:
+            continue
+        shown = value if not isinstance(value, bool) else ("yes" if value else "no")
+        quote = f"{q.text} {shown}"
+        if q.type == "yes_no":
+            yes = _as_bool(value)
+            if yes is None:
+                facts.answer_notes.append(f"The answer to '{q.text}' should be yes or no; it was not used.")
+                continue
+            facts.add(Mention(q.fact, not yes, quote, "answers", None, ANSWER))
+            for implied in library.concepts[q.fact].concept.implies:
+                facts.add(Mention(implied, not yes, quote, "answers", None, ANSWER))
+        elif q.type == "number":
+            weeks = _as_number(value)
+            if weeks is None or weeks < 0:
+                facts.answer_notes.append(f"The answer to '{q.text}' should be a number of weeks; it was not used.")
+                continue
+            mention = Mention(q.therapy, weeks == 0, quote, "answers", None, ANSWER)
+            facts.add(mention)
+            if weeks > 0:
+                answer_courses.append(Course(q.therapy, mention, weeks=weeks))
+        elif q.type == "date":
+            when = _as_date(value)
+            if when is None:
+                facts.answer_notes.append(f"The answer to '{q.text}' should be a date (YYYY-MM-DD); it was not used.")
+                continue
+            dates[q.date_of] = when
+        elif q.type == "choice":
+            choice = value if isinstance(value, str) else None
+            if choice not in q.choices:
+                facts.answer_notes.append(f"The answer to '{q.text}' is not one of its choices; it was not used.")
+                continue
+            if q.imaging and choice in q.choice_results:
+                facts.studies.append(Study(q.imaging, Mention(q.imaging, False, quote, "answers", None, ANSWER),
+                                           result=q.choice_results[choice]))
+            if choice in q.choice_facts:
+                facts.add(Mention(q.choice_facts[choice], False, quote, "answers", None, ANSWER))
+    # Dates complete the other answers: when treatment ended, when the follow-up and x-ray were.
+    if "episode_start" in dates and (facts.episode_start is None or facts.episode_estimated
+                                     or dates["episode_start"] > facts.episode_start):
+        facts.episode_start, facts.episode_estimated = dates["episode_start"], False
+        facts.episode_evidence = Mention("episode_start", False,
+                                         f"Symptoms of this episode started {dates['episode_start']}",
+                                         "answers", None, ANSWER)
+    failed = [m for m in facts.mentions.get("no_improvement", ()) if m.origin == ANSWER]
+    for course in answer_courses:
+        course.end = dates.get("treatment_end")
+        if course.end and course.weeks:
+            course.start = course.end - dt.timedelta(weeks=course.weeks)
+        if failed:
+            course.outcome = "improved" if failed[-1].negated else "failed"
+        facts.courses.append(course)
+    if "reevaluation" in dates:
+        for m in facts.mentions.get("reevaluation", ()):
+            if m.origin == ANSWER:
+                m.date = dates["reevaluation"]
+    if "imaging" in dates:
+        answered = [s for s in facts.studies if s.mention.origin == ANSWER]
+        if not answered:
+            answered = [Study(c, m) for c, ms in facts.mentions.items() for m in ms
+                        if m.origin == ANSWER and not m.negated and library.concepts[c].concept.imaging]
+            facts.studies.extend(answered)
+        for study in answered:
+            study.date = dates["imaging"]
+    else:
+        # "Have you had x-rays?" yes, with no result given: a study of unknown result.
+        for c, ms in facts.mentions.items():
+            for m in ms:
+                if (m.origin == ANSWER and not m.negated and library.concepts[c].concept.imaging
+                        and not any(s.mention.origin == ANSWER and s.concept == c for s in facts.studies)):
+                    facts.studies.append(Study(c, m))

@@ -1,0 +1,271 @@
+"""Reading clinical free text: sentences, negation scope, dates, durations, age and side.
+
+The clinical vocabulary (what each finding is called) lives in criteria/vocabulary.yaml; this
+module holds only the grammar every note shares. Everything here is total: any string in, a
+sensible answer out, never an exception. Patterns are compiled once, at import.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and negation
+
+# A sentence ends at . ! ? ; or a line break (a "." inside "2.5" or "Dr.X" does not end one).
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
+
+# Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
+# "no weakness", "negative for fever", "return precautions for bladder changes").
+_PRE_NEGATION = re.compile(
+    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|free of|absence of|never|nor"
+    r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
+    r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
+    r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
+    r"|warning signs|family history of|(?:mother|father|sister|brother|parent)s? (?:had|has|with))\b",
+    re.I,
+)
+# Where a negation's reach ends: a contrasting or new affirmative clause.
+_SCOPE_END = re.compile(
+    r"\b(?:but|however|although|though|except|yet|aside from|apart from|which|who|presents?"
+    r"|reports?|complains?|c/o|endorses|positive for|now|has|had|with|after|since|despite"
+    r"|and (?:has|had|reports|is|was|then))\b|[:(]",
+    re.I,
+)
+_MAX_SCOPE_WORDS = 10
+# Words after a finding that deny it ("SLR negative", "x-ray not done", "cauda equina ruled out").
+_POST_NOT_DONE = re.compile(
+    r"^[\s:,-]*(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
+    r"(?:not (?:done|performed|tried|attempted|completed|obtained|ordered|present|seen|found|elicited)"
+    r"|never (?:done|performed|tried|obtained)|none\b|n/a\b)",
+    re.I,
+)
+_POST_DENIED = re.compile(
+    r"^[\s:,-]*(?:(?:was|were|is|are|has been|have been)\s+)?(?:negative|ruled out|denied|absent\b)",
+    re.I,
+)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    negated: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
+
+
+class ParsedText:
+    """A text split into sentences, each with the spans its negations cover."""
+
+    __slots__ = ("text", "sentences", "_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sentences: list[Sentence] = []
+        pos = 0
+        for m in _SENTENCE_END.finditer(text):
+            self._add(pos, m.start() + (1 if text[m.start()] in ".!?;" else 0))
+            pos = m.end()
+        self._add(pos, len(text))
+        self._starts = [s.start for s in self.sentences]
+
+    def _add(self, start: int, end: int) -> None:
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            return
+        sentence = Sentence(start, end)
+        chunk = self.text[start:end]
+        for cue in _PRE_NEGATION.finditer(chunk):
+            scope_start = cue.end()
+            rest = chunk[scope_start:]
+            stop = _SCOPE_END.search(rest)
+            scope_end = scope_start + (stop.start() if stop else len(rest))
+            words = list(re.finditer(r"\S+", chunk[scope_start:scope_end]))
+            if len(words) > _MAX_SCOPE_WORDS:
+                scope_end = scope_start + words[_MAX_SCOPE_WORDS - 1].end()
+            sentence.negated.append((start + scope_start, start + scope_end))
+        self.sentences.append(sentence)
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return None
+        s = self.sentences[i]
+        return s if s.start <= pos <= s.end else None
+
+    def quote(self, sentence: Sentence, limit: int = 300) -> str:
+        q = self.text[sentence.start:sentence.end]
+        return q if len(q) <= limit else q[: limit - 1].rstrip() + "…"
+
+    def is_negated(self, start: int, end: int, *, result_words_deny: bool = True) -> bool:
+        """Whether the finding at [start, end) is denied, suspended or hypothetical."""
+        sentence = self.sentence_at(start)
+        if sentence is None:
+            return False
+        if any(a <= start < b for a, b in sentence.negated):
+            return True
+        after = self.text[end:sentence.end]
+        if _POST_NOT_DONE.match(after):
+            return True
+        return bool(result_words_deny and _POST_DENIED.match(after))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = re.compile(
+    r"(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
+    r"|(?P<us>\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>\d{4}|\d{2})\b)"
+    rf"|(?P<named>\b(?P<nm>{_MONTH})\s+(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ny>\d{{4}})\b)"
+    rf"|(?P<dmy>\b(?P<dd>\d{{1,2}})\s+(?P<dm>{_MONTH})\s+(?P<dy>\d{{4}})\b)"
+    rf"|(?P<my>\b(?P<mm>{_MONTH})\s+(?P<my_y>\d{{4}})\b)"
+    r"|(?P<numeric_my>\b(?P<qm>\d{1,2})/(?P<qy>\d{4})\b)",
+    re.I,
+)
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def date_from_match(m: re.Match) -> dt.date | None:
+    if m.group("iso"):
+        return _safe_date(int(m["iy"]), int(m["im"]), int(m["id"]))
+    if m.group("us"):
+        y = int(m["uy"])
+        y = y + 2000 if y < 100 else y
+        return _safe_date(y, int(m["um"]), int(m["ud"]))
+    if m.group("named"):
+        return _safe_date(int(m["ny"]), _MONTHS[m["nm"][:3].lower()], int(m["nd"]))
+    if m.group("dmy"):
+        return _safe_date(int(m["dy"]), _MONTHS[m["dm"][:3].lower()], int(m["dd"]))
+    if m.group("my"):
+        return _safe_date(int(m["my_y"]), _MONTHS[m["mm"][:3].lower()], 1)
+    if m.group("numeric_my"):
+        return _safe_date(int(m["qy"]), int(m["qm"]), 1)
+    return None
+
+
+def dates_in(text: str) -> list[tuple[int, int, dt.date]]:
+    """Every date in the text as (start, end, date); impossible dates are skipped."""
+    out = []
+    for m in DATE.finditer(text):
+        d = date_from_match(m)
+        if d is not None and 1900 <= d.year <= 2100:
+            out.append((m.start(), m.end(), d))
+    return out
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:to|through|thru|until|till|-|–|—)\s*$", re.I)
+
+
+def date_range_in(text: str) -> tuple[dt.date, dt.date] | None:
+    """'2024-12-16 to 2025-02-10', '12/16/24–2/10/25', 'from Dec 16, 2024 through Feb 10, 2025'."""
+    found = dates_in(text)
+    for (s1, e1, d1), (s2, e2, d2) in zip(found, found[1:]):
+        if _RANGE_JOIN.match(text[e1:s2]) and d2 >= d1:
+            return d1, d2
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Durations ("x8 wks", "six weeks", "two months", "6-week course", "42 days")
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16,
+    "eighteen": 18, "twenty": 20, "several": None, "few": None,
+}
+_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(k for k in _NUMBER_WORDS if _NUMBER_WORDS[k]) + r")"
+DURATION = re.compile(
+    rf"(?:(?<=\bx)|(?<=×)|(?<![\w/-]))(?P<n>{_NUMBER})(?:\s*(?:-|to|–)\s*(?P<n2>{_NUMBER}))?\s*[- ]?\s*"
+    r"(?P<unit>days?|d(?=\b)|weeks?|wks?|wk|w(?=\b)|months?|mos?|mths?|years?|yrs?)\b",
+    re.I,
+)
+_WEEKS_PER = {"d": 1 / 7, "w": 1.0, "m": 52 / 12, "y": 52.0}
+
+
+def _number(word: str) -> float | None:
+    word = word.lower()
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def durations_in(text: str) -> list[tuple[int, int, float]]:
+    """Every duration as (start, end, weeks). A range ('6-8 weeks') counts its lower end."""
+    out = []
+    for m in DURATION.finditer(text):
+        n = _number(m["n"])
+        if n is None or n <= 0 or n > 1000:
+            continue
+        unit = m["unit"].lower()
+        key = "m" if unit.startswith("m") else unit[0]
+        out.append((m.start(), m.end(), n * _WEEKS_PER[key]))
+    return out
+
+
+def weeks_words(weeks: float) -> str:
+    """6.0 -> '6 weeks'; 8.67 -> '8.7 weeks'."""
+    value = f"{weeks:.1f}".rstrip("0").rstrip(".")
+    return f"{value} week" + ("" if value == "1" else "s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Age, side, contrast
+
+AGE = re.compile(
+    r"\b(?P<age>\d{1,3})\s*[- ]?\s*(?:y/?o\b|yo\b|yrs? old|years?[- ]old|year-old|-year-old|y\.o\.)",
+    re.I,
+)
+
+LEFT = re.compile(r"\b(?:left|lt|l)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bleft\b|\(LT\)|-LT\b|\bLT\b", re.I)
+RIGHT = re.compile(r"\b(?:right|rt|r)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bright\b|\(RT\)|-RT\b|\bRT\b", re.I)
+BILATERAL = re.compile(r"\bbilateral(?:ly)?\b|\bboth (?:knees|shoulders|hips|sides)\b", re.I)
+
+
+def sides_in(text: str, parsed: ParsedText | None = None) -> set[str]:
+    """Which sides ('left', 'right') the text names, skipping negated mentions."""
+    sides = set()
+    if BILATERAL.search(text):
+        return {"left", "right"}
+    for name, regex in (("left", LEFT), ("right", RIGHT)):
+        for m in regex.finditer(text):
+            if parsed is None or not parsed.is_negated(m.start(), m.end()):
+                sides.add(name)
+                break
+    return sides
+
+
+CONTRAST = [
+    ("without_and_with", re.compile(
+        r"(?:with(?:out)?|w/?o?|wo)\s*(?:and|&|\+|/)\s*(?:with(?:out)?|w/?o?|wo)\s+(?:IV\s+)?contrast"
+        r"|\bw/wo\b|pre[- ] and post[- ]?contrast", re.I)),
+    ("without", re.compile(
+        r"(?:\bwithout|\bw/o|\bwo)\s+(?:IV\s+)?(?:contrast|gad\w*|dye)|\bnon-?contrast|\bno (?:IV )?contrast",
+        re.I)),
+    ("with", re.compile(
+        r"(?:\bwith|\bw/)\s*(?:IV\s+)?(?:contrast|gad\w*)|\bcontrast-enhanced|\bpost-?contrast", re.I)),
+]
+
+
+def contrast_in(text: str) -> str | None:
+    """'without', 'with' or 'without_and_with' when the text says which, else None."""
+    for name, regex in CONTRAST:
+        if regex.search(text):
+            return name
+    return None
