@@ -6,9 +6,12 @@ letter is rendered (body, headers, footers, footnotes) is read paragraph by para
 found, parsed with the same sandboxed Jinja environment the renderer uses, and the variables they
 read are compared with the letter context schema.
 
-Document properties (title, subject, author… in docProps/) are NOT treated as templates: a letter's
-file properties should not carry patient data, and a tag there is a classic hiding place for a
-template-injection payload. Any tag found in them is an error, so such a file is refused.
+Document properties: the core properties (docProps/core.xml: title, subject, author, keywords…)
+ARE rendered, through the same sandbox, exactly like the body (the built-in letters title
+themselves "Letter of medical necessity · {{ patient.name }}"), so they get the same checks: a
+template-injection payload hidden in the title is refused like one in the body. The extended and
+custom properties (docProps/app.xml, custom.xml) are never rendered, so a tag there is refused
+as an error: it would never be filled in, and it is a known hiding place for payloads.
 
 Pure code: no Flask, Celery or database imports.
 """
@@ -31,7 +34,8 @@ from .variables import Forbidden, KnownVariables, analyse, attribute_message
 RENDERED_PARTS = (("header", "header"), ("footer", "footer"), ("footnotes", "footnotes"))
 # Parts that may hold text but are never filled in.
 UNRENDERED_PARTS = (("endnotes", "endnotes"), ("comments", "comments"))
-PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+CORE_PROPERTIES = "docProps/core.xml"  # rendered
+UNRENDERED_PROPERTIES = ("docProps/app.xml", "docProps/custom.xml")
 
 # docxtpl's own tag forms, turned into plain Jinja before parsing (docxtpl does the same).
 DOCXTPL_PREFIX = re.compile(r"(\{[{%#])(?:p|tr|tc|r)\s")
@@ -112,7 +116,12 @@ def letter_variable_names() -> list[str]:
     """Every variable the letter context provides, from the renderer's own schema."""
     from appeals.letters.schema import context_variables
 
-    return [variable["name"] for variable in context_variables()]
+    names = []
+    for variable in context_variables():
+        names.append(variable["name"])
+        if variable["type"].startswith("list"):
+            names.append(variable["name"] + "[]")  # an item, as a loop variable reads it
+    return names
 
 
 def template_environment():
@@ -141,7 +150,12 @@ def check_docx(data: bytes, variable_names: Iterable[str] | None = None) -> Chec
 
     for label, member in _rendered_parts(package):
         report.parts.append(label)
-        _check_part(label, package.xml[member], environment, known, report, uses)
+        _check_part(label, paragraphs(package.xml[member]), environment, known, report, uses)
+    core = package.xml.get(CORE_PROPERTIES)
+    if core is not None:
+        report.parts.append("document properties")
+        _check_part("document properties", _property_paragraphs(core), environment, known,
+                    report, uses)
     for relation, label in UNRENDERED_PARTS:
         for member in package.related.get(relation, []):
             if OPENER.search(all_text(package.xml[member])):
@@ -164,27 +178,34 @@ def _rendered_parts(package: pkg.DocxPackage) -> list[tuple[str, str]]:
     return parts
 
 
+def _property_paragraphs(root) -> list[Paragraph]:
+    """Each core property (title, subject…) as one 'paragraph' named by its property."""
+    found = []
+    for element in root:
+        name = element.tag.rsplit("}", 1)[-1]
+        found.append(Paragraph(len(found) + 1, element.text or "", [0], f"property '{name}'"))
+    return found
+
+
 def _check_properties(package: pkg.DocxPackage, report: CheckReport) -> None:
-    for member in PROPERTY_PARTS:
+    for member in UNRENDERED_PROPERTIES:
         root = package.xml.get(member)
         if root is None:
             continue
         for element in root.iter():
             text = element.text or ""
             if OPENER.search(text):
-                name = element.tag.rsplit("}", 1)[-1]
+                name = element.get("name") or element.tag.rsplit("}", 1)[-1]
                 report.problems.append(Problem(
                     "error", "tags_in_properties",
-                    f"the document property '{name}' contains a template tag. Document "
-                    "properties are not filled in (a letter's file properties must not carry "
-                    "patient data), so tags there are refused. Clear it in Word under "
-                    "File > Info > Properties.",
+                    f"the document property '{name}' ({member}) contains a template tag, but "
+                    "these properties are never filled in, so the tag is refused. Clear it in "
+                    "Word under File > Info > Properties > Advanced Properties.",
                     part="document properties", snippet=_short(text)))
 
 
-def _check_part(label: str, root, environment, known: KnownVariables, report: CheckReport,
-                uses: dict[tuple[str, str], VariableReport]) -> None:
-    found = paragraphs(root)
+def _check_part(label: str, found: list[Paragraph], environment, known: KnownVariables,
+                report: CheckReport, uses: dict[tuple[str, str], VariableReport]) -> None:
     all_tags: list[Tag] = []
     lines: list[str] = []
     for paragraph in found:

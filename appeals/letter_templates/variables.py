@@ -11,6 +11,7 @@ a clear reason. Pure code.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -31,13 +32,14 @@ INTERNAL_ATTRIBUTES = {
     "tb_next", "im_func", "im_self", "popen", "system", "subclasses", "globals", "builtins",
     "modules", "environ", "load_module", "get_data",
 }
-# Methods of a text, date or list value a template may call (`patient.name.upper()`).
+# Methods of a text value a template may call (`patient.name.upper()`); every letter value is
+# text, a number, a flag or a list (dates are written-out text). The sandbox refuses the str
+# methods that allocate by a number (center, ljust, zfill, format…), so they are not listed.
 VALUE_METHODS = {
     "upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "replace", "split",
-    "startswith", "endswith", "isoformat", "strftime", "year", "month", "day", "count", "index",
-    "get", "items", "keys", "values", "join", "zfill", "center", "ljust", "rjust",
+    "startswith", "endswith", "count", "join", "splitlines", "casefold", "swapcase",
 }
-VALUE_ATTRIBUTES = {"year", "month", "day"}  # of a date, read without calling
+VALUE_ATTRIBUTES: set[str] = set()  # none: letter values have no data attributes
 FORBIDDEN_STATEMENTS = {
     nodes.Include: "`{% include %}` (templates cannot read other files)",
     nodes.Import: "`{% import %}` (templates cannot read other files)",
@@ -47,6 +49,7 @@ FORBIDDEN_STATEMENTS = {
     nodes.CallBlock: "`{% call %}` (not supported in letter templates)",
     nodes.Block: "`{% block %}` (not supported in letter templates)",
 }
+DUNDER = re.compile(r"__[A-Za-z]\w*__")  # "__class__"; a "_____" fill-in line is fine
 MAX_LITERAL_COUNT = 10_000  # largest literal in range(…) or text * n accepted at upload
 
 
@@ -305,7 +308,7 @@ class _Walker:
 
     def const(self, node: nodes.Const) -> None:
         value = node.value
-        if isinstance(value, str) and "__" in value:
+        if isinstance(value, str) and DUNDER.search(value):
             self.forbid(node, "forbidden_attribute",
                         f"the text {value!r} names Python internals (`__…`); it is refused")
 

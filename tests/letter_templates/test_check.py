@@ -56,7 +56,7 @@ def test_clean_template_passes_and_lists_its_variables():
     report = check(data)
     assert report.ok, report.problems
     assert report.problems == []
-    assert report.parts == ["body", "header 1", "footer 1"]
+    assert report.parts == ["body", "header 1", "footer 1", "document properties"]
     paths = {v.path for v in report.variables}
     assert {"patient.name", "requirements[].text", "requirements[].evidence[].quote",
             "deadline.date", "urgency", "plan_type"} <= paths
@@ -67,7 +67,7 @@ def test_clean_template_passes_and_lists_its_variables():
 
 def test_value_methods_loop_helpers_and_docxtpl_tags_are_accepted():
     data = make_docx(
-        ["{{ patient.name.upper() }} {{ deadline.date.year }}",
+        ["{{ patient.name.upper() }} {{ deadline.date }}",
          "{%p for r in requirements %}", "{{ loop.index }}. {{ r.text }}", "{%p endfor %}",
          "{{ “quoted” if urgency == ‘standard’ else '' }}"],
         table=[["{%tr for r in requirements %}"], ["{{ r.status }}"], ["{%tr endfor %}"]],
@@ -204,12 +204,23 @@ def test_injection_payloads_are_refused_in_body_headers_and_footers(payload, whe
 
 
 @pytest.mark.parametrize("prop", ["title", "subject"])
-def test_tags_in_document_properties_are_refused(prop):
+def test_injection_in_rendered_document_properties_is_refused(prop):
+    # Core properties are rendered like the body (the built-ins title themselves with a tag),
+    # so they get the same checks.
     payload = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
     report = check(make_docx(["Hello"], **{prop: payload}))
-    error = only_error(report, "tags_in_properties")
-    assert f"'{prop}'" in error.message and error.part == "document properties"
-    assert "popen" in error.snippet
+    error = only_error(report, "forbidden_attribute")
+    assert error.part == "document properties" and error.where == f"property '{prop}'"
+    assert "`__init__`, `__globals__`, `popen`" in error.message
+
+
+def test_variables_in_the_title_are_checked_like_the_body():
+    report = check(make_docx(["Hello"], title="Appeal · {{ patient.nmae }}"))
+    error = only_error(report, "unknown_variable")
+    assert "did you mean `patient.name`?" in error.message
+    assert error.location == "document properties, paragraph 1, property 'title'" or \
+        error.where == "property 'title'"
+    assert check(make_docx(["Hello"], title="Appeal · {{ patient.name }}")).ok
 
 
 def test_payload_in_custom_and_app_properties_is_refused():
@@ -221,7 +232,8 @@ def test_payload_in_custom_and_app_properties_is_refused():
               b'pid="2" name="x"><vt:lpwstr>{{ self.__dict__ }}</vt:lpwstr></property>'
               b'</Properties>')
     report = check(replace_members(base, {"docProps/custom.xml": custom}))
-    assert only_error(report, "tags_in_properties").snippet == "{{ self.__dict__ }}"
+    error = only_error(report, "tags_in_properties")
+    assert error.snippet == "{{ self.__dict__ }}" and "never filled in" in error.message
 
 
 def test_a_syntax_error_cannot_hide_an_injection_payload():
@@ -343,3 +355,26 @@ def test_report_json_round_trip():
     assert data["ok"] is False and data["error_count"] == 1
     assert data["problems"][0]["location"] == "body, paragraph 1"
     assert data["variables"][0]["suggestion"] == "patient.name"
+
+
+def test_every_built_in_template_passes_the_check_against_the_real_schema():
+    # Cloning a built-in must give a template the library accepts.
+    from appeals.letters import LETTER_KINDS, builtin_template_bytes
+
+    for kind in LETTER_KINDS:
+        report = check_docx(builtin_template_bytes(kind))
+        assert report.ok, (kind, [(p.location, p.message) for p in report.errors])
+        assert report.variables and all(v.known for v in report.variables)
+
+
+def test_real_schema_suggestions():
+    report = check_docx(make_docx(["{{ patient.nme }} {{ plan_type }}",
+                                   "{% for r in requirements %}{{ r.evidence_txt }}{% endfor %}"]))
+    messages = " ".join(p.message for p in report.errors)
+    assert "did you mean `patient.name`?" in messages
+    assert "did you mean `plan.type`?" in messages
+    assert "did you mean `r.evidence_text`?" in messages
+
+
+def test_fill_in_lines_are_not_mistaken_for_internals():
+    assert check(make_docx(['{{ patient.name or "__________" }}'])).ok
