@@ -20,7 +20,8 @@ def _make_celery():
     flask_app = create_app()
     celery_app = flask_app.extensions["celery"]
     # The tasks live in worker.tasks.*; importing them registers them with this app.
-    celery_app.conf.imports = ("worker.tasks.letters", "worker.tasks.privacy", "worker.tasks.batches")
+    celery_app.conf.imports = ("worker.tasks.letters", "worker.tasks.privacy", "worker.tasks.batches",
+                               "worker.tasks.templates")
 
     @worker_process_init.connect(weak=False)
     def _fresh_database_pool(**_):

@@ -21,3 +21,6 @@ def register_blueprints(app: Flask) -> None:
     from .bulk import bulk
 
     app.register_blueprint(bulk)
+    from .template_library import templates  # also registers the jobs template hooks
+
+    app.register_blueprint(templates)
