@@ -285,3 +285,30 @@ _ORDER = [
 def load_library(directory: str | None = None) -> Library:
     """The library, read and validated once per process (per directory)."""
     return read_library(directory)
+
+
+# ---------------------------------------------------------------------------------------------
+# How the command line and the API show the library (one shape for both)
+
+
+def service_summary(library: Library, service: Service) -> dict:
+    """A service in a list: what a search box or `appeals criteria` shows."""
+    return {
+        "id": service.id,
+        "name": service.name,
+        "aliases": list(service.aliases),
+        "codes": service.codes,
+        "payers": service.payers(),
+    }
+
+
+def service_detail(library: Library, service: Service) -> dict:
+    """Everything about one service: sources, pathways, signs and the form's questions."""
+    data = service.model_dump(mode="json", exclude={"question_sets", "questions", "cpt"})
+    data["codes"] = service.codes
+    data["cpt"] = [c.model_dump(mode="json") for c in service.cpt]
+    data["questions"] = [
+        q.model_dump(mode="json", include={"id", "text", "type", "choices", "help"})
+        for q in library.questions(service)
+    ]
+    return data
