@@ -15,6 +15,7 @@ Nothing is lost:
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterator
@@ -310,8 +311,9 @@ def start(batch: Batch, row_ids: list[int] | None = None) -> None:
 
 def enqueue_chunks(batch_id: str, row_ids: list[int]) -> None:
     celery = current_app.extensions["celery"]
-    for i in range(0, len(row_ids), CHUNK_SIZE):
-        chunk = row_ids[i:i + CHUNK_SIZE]
+    size = current_app.config.get("BULK_CHUNK_SIZE") or CHUNK_SIZE
+    for i in range(0, len(row_ids), size):
+        chunk = row_ids[i:i + size]
         if celery.conf.task_always_eager:  # view tests: run in this process
             process_chunk(batch_id, chunk)
             continue
@@ -404,9 +406,12 @@ def render_appeals(appeal_ids: list[str]) -> None:
             appeal.status, appeal.error, appeal.finished_at = DONE, None, now
     db.session.commit()
     todo = [a for a in appeals if a.status == RENDERING]
+    delay = float(current_app.config.get("TEST_RENDER_DELAY") or 0)  # lets a test kill mid-batch
     for i in range(0, len(todo), COMMIT_EVERY):
         group = todo[i:i + COMMIT_EVERY]
         for appeal in group:
+            if delay:
+                time.sleep(delay)
             try:
                 docx, template_version_id = jobs._render_docx(appeal)
             except Exception as exc:  # noqa: BLE001 — the job fails with a reason; others go on

@@ -1,0 +1,238 @@
+"""Bulk throughput: a 1,000-row and a 10,000-row batch end to end through PostgreSQL, Redis and two
+real worker processes (`celery -A worker worker`, one pool process each), in the same run.
+
+Prints, per batch: letters per second (upload to last letter), the seconds spent staging the file
+(parse + validate + store), working (match + render + store letters) and streaming the ZIP, and
+the peak memory (RSS) of each process: this one (the web side: staging and the ZIP) and each
+worker's main and pool processes (sampled every 0.2 s, since pool processes are recycled). Memory
+should stay flat as the batch grows. First, where the time goes per letter, measured in-process.
+
+Needs PostgreSQL and Redis on 127.0.0.1 (as CI has). Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SIZES = (1_000, 10_000)
+WORKERS = 2
+TARGET_LETTERS_PER_SECOND = 150
+
+FIRST = ["Jane", "John", "Ana", "Li", "Omar", "Zoë", "Kwame", "Sofia", "Raj", "Mia", "Ines", "Tom"]
+LAST = ["Doe", "Roe", "Smith", "Nguyen", "García", "Okafor", "Novak", "Haddad", "Ito", "Berg"]
+PLANS = ["employer", "marketplace", "medicare_advantage", "medicaid", "government_employer"]
+CASES = [
+    ("72148", "Low back pain with left leg radiation, MRI requested",
+     "Physical therapy 2024-12-16 to 2025-02-10, 14 visits, no improvement | Re-evaluation "
+     "2025-02-12: positive straight leg raise on the left, diminished left ankle reflex"),
+    ("72148", "Low back pain, MRI requested", "Back pain for 2 weeks | Ibuprofen as needed"),
+    ("70551", "Headaches, MRI brain requested",
+     "New headache pattern since 2025-01-05 at age 58 | Neurological exam normal"),
+    ("MRI lumbar spine without contrast", "MRI requested",
+     "Naproxen 500 mg twice daily 2024-11-01 to 2025-01-20 without relief | Lumbar X-ray "
+     "2024-12-20: degenerative changes | Progressive weakness of left foot dorsiflexion"),
+]
+
+
+def synthetic_csv(rows: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Patient Name", "DOB", "Member ID", "Plan Type", "Payer", "CPT",
+                     "Denial Date", "Claim #", "Denial Reason", "Original Request", "Notes"])
+    for i in range(rows):
+        service, request, notes = CASES[i % len(CASES)]
+        writer.writerow([
+            f"{FIRST[i % len(FIRST)]} {LAST[(i // 7) % len(LAST)]}", f"19{40 + i % 50}-0{1 + i % 9}-1{i % 10}",
+            f"SYN{100000 + i}", PLANS[i % len(PLANS)], "Synthetic Health Plan", service,
+            f"2025-03-{1 + i % 28:02d}", f"PA-{i:06d}",
+            "Not medically necessary: no documentation of 6 weeks of conservative treatment.",
+            request, notes,
+        ])
+    return buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory
+
+
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+class MemorySampler:
+    """Peak RSS of each worker's main process and of its pool processes, sampled."""
+
+    def __init__(self, workers):
+        self.workers = workers
+        self.peaks: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._note("this process (web side)", rss_kib(os.getpid()))
+            for number, worker in enumerate(self.workers, start=1):
+                main = worker.process.pid
+                self._note(f"worker {number} main", rss_kib(main))
+                for child in children(main):
+                    self._note(f"worker {number} pool", rss_kib(child))
+            time.sleep(0.2)
+
+    def _note(self, name: str, kib: int) -> None:
+        self.peaks[name] = max(self.peaks.get(name, 0), kib)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the time goes
+
+
+def per_letter_costs(samples: int = 200) -> None:
+    from appeals.intake.spreadsheet import parse_sheet
+    from appeals.letters import build_context, builtin_template, default_kind
+    from appeals.letters.text import docx_text
+    from appeals.matching import match_case
+
+    data = synthetic_csv(samples)
+    started = time.perf_counter()
+    cases = [row.case for row in parse_sheet(data).rows]
+    parse = time.perf_counter() - started
+    match_case(cases[0])  # loads the criteria library once
+    started = time.perf_counter()
+    results = [match_case(case) for case in cases]
+    match = time.perf_counter() - started
+    kinds = [default_kind(result) for result in results]
+    for kind in set(kinds):
+        builtin_template(kind)
+    started = time.perf_counter()
+    contexts = [build_context(c, r, kind=k) for c, r, k in zip(cases, results, kinds)]
+    context = time.perf_counter() - started
+    started = time.perf_counter()
+    documents = [builtin_template(k).render(ctx) for k, ctx in zip(kinds, contexts)]
+    render = time.perf_counter() - started
+    started = time.perf_counter()
+    for document in documents[:50]:
+        docx_text(document)
+    preview = (time.perf_counter() - started) * samples / 50
+    size = sum(map(len, documents)) / samples
+    print(f"  per letter, in-process ({samples} rows): parse+validate {1000 * parse / samples:.2f} ms, "
+          f"match {1000 * match / samples:.2f} ms, letter context {1000 * context / samples:.2f} ms, "
+          f"render .docx {1000 * render / samples:.2f} ms ({size / 1024:.0f} KiB); "
+          f"a text preview would add {1000 * preview / samples:.2f} ms (bulk skips it)")
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end
+
+
+def run_batch(app, principal, rows: int, workers) -> dict:
+    from appeals import batches
+    from appeals.extensions import db
+    from appeals.models import Batch
+
+    data = synthetic_csv(rows)
+    with app.app_context(), MemorySampler(workers) as sampler:
+        started = time.perf_counter()
+        batch = batches.stage_file(data, f"bench-{rows}.csv", principal, source="api",
+                                   max_bytes=50 * 1024 * 1024)
+        staged = time.perf_counter()
+        batches.start(batch)
+        batch_id = batch.id
+        while True:
+            db.session.expire_all()
+            record = db.session.get(Batch, batch_id)
+            progress = batches.progress(record)
+            if progress.status == "finished":
+                break
+            time.sleep(0.25)
+        finished = time.perf_counter()
+        size = 0
+        for chunk in batches.iter_archive(record):
+            size += len(chunk)
+        zipped = time.perf_counter()
+    assert progress.done == rows and progress.failed == 0, progress
+    return {
+        "rows": rows, "letters": progress.done, "stage": staged - started,
+        "work": finished - staged, "zip": zipped - finished, "zip_mib": size / 2**20,
+        "upload_to_letters": finished - started, "total": zipped - started,
+        "peaks": dict(sampler.peaks),
+    }
+
+
+def run() -> None:
+    sys.path.insert(0, str(REPO / "tests"))
+    from flask_migrate import upgrade
+    from support.workers import ServiceConfig, WorkerProcess, postgres_database
+
+    from appeals import MIGRATIONS_DIR, create_app
+    from appeals.access import Principal
+    from appeals.accounts.passwords import hash_password
+    from appeals.extensions import db
+    from appeals.models import Organization, User
+
+    per_letter_costs()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory, postgres_database() as url:
+        config = ServiceConfig.redis(url, Path(directory), WORKER_MAX_TASKS_PER_CHILD=1000)
+        app = create_app(config.app_config())
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+            org = Organization(name="Bench Clinic")
+            db.session.add(org)
+            db.session.flush()
+            user = User(email="bench@example.test", password_hash=hash_password("x" * 12),
+                        organization_id=org.id)
+            db.session.add(user)
+            db.session.commit()
+            principal = Principal(user_id=user.id, organization_id=org.id)
+        workers = [WorkerProcess(config, concurrency=1, name=f"bench{n}") for n in range(WORKERS)]
+        try:
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.wait_ready()
+            results = [run_batch(app, principal, rows, workers) for rows in SIZES]
+        finally:
+            for worker in workers:
+                worker.stop()
+            config.cleanup()
+            with app.app_context():
+                db.engine.dispose()
+    for result in results:
+        rate = result["letters"] / result["upload_to_letters"]
+        print(f"  {result['rows']:>6} rows, {WORKERS} workers: {rate:6.1f} letters/s "
+              f"(target {TARGET_LETTERS_PER_SECOND}); total {result['total']:.1f} s = staging "
+              f"{result['stage']:.1f} s + letters {result['work']:.1f} s + ZIP "
+              f"{result['zip']:.1f} s ({result['zip_mib']:.0f} MiB)")
+        peaks = ", ".join(f"{name} {kib / 1024:.0f} MiB" for name, kib in
+                          sorted(result["peaks"].items()))
+        print(f"         peak RSS: {peaks}")

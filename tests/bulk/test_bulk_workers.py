@@ -1,0 +1,80 @@
+"""Bulk through real parts: PostgreSQL, Redis and real `celery -A worker worker` processes.
+
+A worker SIGKILLed (whole process group, like a machine dying) in the middle of a batch: the batch
+still ends with every letter written exactly once.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from appeals import batches
+from appeals.access import Principal
+from appeals.extensions import db
+from appeals.models import Appeal, Batch, BatchRow, Letter, User
+from support.workers import running_worker, wait_for
+from tests.service.conftest import deployment
+
+from .synthetic import spreadsheet_rows, to_csv
+
+ROWS = 60
+
+
+def letters_written(app, batch_id: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Letter).join(Appeal).where(
+            Appeal.batch_id == batch_id))
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_worker_killed_mid_batch_still_yields_every_letter_exactly_once(tmp_path):
+    extra = {"TEST_RENDER_DELAY": 0.1, "BULK_CHUNK_SIZE": 10, "LETTER_SOFT_TIME_LIMIT": 3,
+             "LETTER_TIME_LIMIT": 4, "STUCK_RENDERING_AFTER": 5}
+    with deployment("redis", tmp_path, **extra) as service:
+        app = service.app
+        try:
+            rows, _ = spreadsheet_rows(ROWS, 0)
+            with app.app_context():
+                user = db.session.scalar(select(User).where(User.email == "service.tester@example.test"))
+                principal = Principal(user_id=user.id, organization_id=user.organization_id)
+                batch = batches.stage_file(to_csv(rows), "denials.csv", principal, source="api")
+                batch_id = batch.id
+                with running_worker(service.config, concurrency=2) as worker:
+                    batches.start(batch)
+                    wait_for(lambda: letters_written(app, batch_id) >= 8, timeout=120,
+                             message="some letters")
+                    worker.kill()
+                killed_at = letters_written(app, batch_id)
+                assert killed_at < ROWS, "the batch ended before the kill: nothing was tested"
+
+                with running_worker(service.config, concurrency=2) as worker:
+                    def finished():
+                        db.session.expire_all()
+                        record = db.session.get(Batch, batch_id)
+                        return batches.progress(record).status == "finished"
+
+                    # Watching the batch resumes what the dead worker held (as the beat sweep does).
+                    wait_for(finished, timeout=180, interval=0.5, message="the batch to finish")
+
+                db.session.expire_all()
+                record = db.session.get(Batch, batch_id)
+                progress = batches.progress(record, resume=False)
+                assert (progress.done, progress.failed, progress.total) == (ROWS, 0, ROWS)
+                appeals_per_row = db.session.execute(
+                    select(Appeal.row_number, func.count()).where(Appeal.batch_id == batch_id)
+                    .group_by(Appeal.row_number)).all()
+                assert len(appeals_per_row) == ROWS and {n for _, n in appeals_per_row} == {1}
+                assert letters_written(app, batch_id) == ROWS
+                claimed = db.session.scalar(select(func.count(func.distinct(BatchRow.appeal_id)))
+                                            .where(BatchRow.batch_id == batch_id))
+                assert claimed == ROWS
+                archive = zipfile.ZipFile(io.BytesIO(b"".join(batches.iter_archive(record))))
+                assert len(archive.namelist()) == ROWS + 1
+        finally:
+            service.dispose()
