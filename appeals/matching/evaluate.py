@@ -36,7 +36,10 @@ class PathwayOutcome:
     def score(self) -> tuple:
         done = sum(r.status != "unmet" for r in self.requirements)
         total = len(self.requirements)
-        return (self.met, done / total, -(total - done))
+        # Among equally distant pathways, the usual route (treatment first) is the one to show a
+        # patient without red flags, rather than "document a red flag".
+        usual = any(r.kind != "red_flag" for r in self.requirements)
+        return (self.met, done / total, usual, -(total - done))
 
 
 def _evidence(m: Mention) -> Evidence:
@@ -72,8 +75,8 @@ def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
         if {m.doc for m in pos} == {m.doc for m in neg} and len({m.doc for m in pos}) == 1 \
                 and pos[0].origin == DOCUMENT:
             continue  # one note saying both (e.g. "no weakness on the right; 4/5 on the left")
-        last_pos = max((m.date for m in pos if m.date), default=None)
-        last_neg = max((m.date for m in neg if m.date), default=None)
+        last_pos = max((m.when for m in pos if m.when), default=None)
+        last_neg = max((m.when for m in neg if m.when), default=None)
         label = _label(library, concept)
         p, n = pos[-1], neg[-1]
         where = (f'"{p.quote}" ({_where(p)}) but "{n.quote}" ({_where(n)})')
@@ -114,7 +117,7 @@ class Evaluator:
             self.warnings.append(message)
 
     def pathway(self, pathway: Pathway) -> PathwayOutcome:
-        self.warnings = []
+        self.warnings, self._warned = [], set()
         results = []
         for req in pathway.requirements:
             results.append(self.requirement(req, pathway, results))
@@ -182,7 +185,8 @@ class Evaluator:
             return (f"The {label} (\"{course.mention.quote}\") counts only with {missing}.")
         episode = self.facts.episode_start
         if req.after_episode and episode:
-            slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
+            estimated = self.facts.episode_estimated or course.start_estimated
+            slack = _ESTIMATE_SLACK if estimated else dt.timedelta(0)
             began = course.start or course.end
             if began and began + slack < episode:
                 return (f"{label.capitalize()} from {began.isoformat()} began before the current "
@@ -237,7 +241,7 @@ class Evaluator:
         started = min((c.start or c.end for c in courses if (c.start or c.end)), default=None)
         found = []
         for m in self.facts.positive("reevaluation"):
-            if started and m.date and m.date < started:
+            if started and m.when and m.when < started:
                 continue  # a visit before the treatment began is not a re-evaluation after it
             found.append(m)
         if not found:

@@ -31,6 +31,11 @@ class Mention:
     origin: str                  # REQUEST, DOCUMENT or ANSWER
     doc: int = -1                # index in case.documentation (-1: request or answers)
     sentence: int = -1           # sentence start offset within its document (for grouping)
+    when: dt.date | None = None  # when it happened: a date in the same sentence, else `date`
+
+    def __post_init__(self) -> None:
+        if self.when is None:
+            self.when = self.date
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Course:
     outcome: str | None = None   # "failed", "improved" or None (not stated)
     prescribed: bool = False     # for a home program: a written prescription is documented
     followed_up: bool = False    # for a home program: documented follow-up after it
+    start_estimated: bool = False  # start worked out from the length, not written
 
 
 @dataclass
@@ -70,6 +76,7 @@ class Facts:
     requested_contrast: str | None = None
     request_contrast: str | None = None    # the contrast the original request's text names
     answer_notes: list[str] = field(default_factory=list)  # answers that could not be used
+    docs_read: int = 0
 
     def add(self, m: Mention) -> None:
         self.mentions.setdefault(m.concept, []).append(m)
@@ -148,12 +155,12 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                     continue
                 negated = parsed.is_negated(m.start(), m.end(), result_words_deny=not concept.imaging)
                 when = _date_near(found_dates, sentence, m.start()) or doc_date
-                mention = Mention(cid, negated, parsed.quote(sentence), source, when, origin, index,
-                                  sentence.start)
+                mention = Mention(cid, negated, parsed.quote(sentence), source, doc_date or when,
+                                  origin, index, sentence.start, when)
                 facts.add(mention)
                 for implied in concept.implies:
-                    facts.add(Mention(implied, negated, mention.quote, source, when, origin, index,
-                                      sentence.start))
+                    facts.add(Mention(implied, negated, mention.quote, source, doc_date or when,
+                                      origin, index, sentence.start, when))
                 if cid == "exercise_prescription" and not negated:
                     doc_has_prescription = True
                 if negated:
@@ -174,9 +181,10 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
         facts.courses.extend(_merge_courses(doc_courses))
-        if origin == DOCUMENT and source and reevaluation.search(source):
+        if origin == DOCUMENT and source and reevaluation.search(source) and not reevaluation.search(text):
             facts.add(Mention("reevaluation", False, source, source, doc_date, origin, index))
         _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
+        facts.docs_read += 1
         if origin == REQUEST:
             facts.requested_sides |= tx.sides_in(text, parsed)
             facts.request_contrast = tx.contrast_in(text)
@@ -186,7 +194,26 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             age = tx.AGE.search(text)
             if age and 0 < int(age["age"]) < 130:
                 facts.age, facts.age_evidence = int(age["age"]), f"{age.group(0)} ({source})"
+    _link_home_programs(facts, library)
     return facts
+
+
+def _link_home_programs(facts: Facts, library: Library) -> None:
+    """A home program's prescription and its follow-up are often in different notes."""
+    home = [c for c in facts.courses if not library.concepts[c.concept].concept.provider_directed]
+    if not home:
+        return
+    prescribed = [m for m in facts.positive("exercise_prescription") if m.origin != REQUEST]
+    if prescribed:
+        for c in home:
+            c.prescribed = True
+    first = min((c.start or c.end for c in home if c.start or c.end), default=None)
+    visits = [m for m in facts.positive("reevaluation")
+              if m.origin != REQUEST and (first is None or m.when is None or m.when >= first)]
+    if visits and any(c.outcome == "failed" for c in home):
+        for c in home:
+            if c.outcome != "improved":
+                c.followed_up = True
 
 
 def _date_near(found: list[tuple[int, int, dt.date]], sentence: tx.Sentence, pos: int) -> dt.date | None:
@@ -215,6 +242,7 @@ def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, presc
             course.end = doc_date
     if course.start is None and course.end is not None and course.weeks:
         course.start = course.end - dt.timedelta(weeks=course.weeks)
+        course.start_estimated = True
     if failed_rx.search(chunk):
         course.outcome = "failed"
     elif improved_rx.search(chunk):
@@ -391,7 +419,7 @@ def apply_answers(facts: Facts, case: Case, library: Library, service: Service |
     if "reevaluation" in dates:
         for m in facts.mentions.get("reevaluation", ()):
             if m.origin == ANSWER:
-                m.date = dates["reevaluation"]
+                m.when = dates["reevaluation"]
     if "imaging" in dates:
         answered = [s for s in facts.studies if s.mention.origin == ANSWER]
         if not answered:
