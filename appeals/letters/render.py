@@ -224,7 +224,8 @@ class PreparedTemplate:
         rendered = [(part.name, part.render(context, budget)) for part in self._parts]
         buffer = io.BytesIO(self._static_zip)
         buffer.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        # Level 1: the rendered XML compresses nearly as well and several times faster.
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for name, xml in rendered:
                 out.writestr(name, xml)
         return buffer.getvalue()
