@@ -106,3 +106,17 @@ def make_batch(principal: Principal, *, created_at=None, rows: int = 2):
 
 def principal_of(user) -> Principal:
     return Principal(user_id=user.id, organization_id=user.organization_id)
+
+
+def make_template(principal: Principal, *, visibility: str = "private", created_at=None):
+    """A library template made the way an upload makes it (checked, version 1), from the
+    built-in patient letter."""
+    from appeals.letter_templates.store import create_template
+    from appeals.letters import builtin_template_bytes
+
+    template, _ = create_template(principal, name="Synthetic private template",
+                                  data=builtin_template_bytes("patient"), visibility=visibility)
+    if created_at is not None:
+        template.created_at = created_at
+        db.session.commit()
+    return template

@@ -20,12 +20,17 @@ from appeals.accounts.tokens import create_token
 from appeals.extensions import db
 from appeals.models import ApiToken, User
 from tests.accounts.conftest import sign_in
-from tests.accounts.records import make_appeal, make_batch, principal_of
+from tests.accounts.records import make_appeal, make_batch, make_template, principal_of
 from tests.conftest import make_user
 
 # Variables that are not record ids, with where they are tested instead.
 NOT_RECORD_IDS = {
     "filename": "static files",
+    "kind": "a built-in letter kind: public, the same for everyone",
+    "service_id": "a service in the public criteria library",
+    "sample": "a sample case's key inside a template's preview (the template id is the record)",
+    "page": "a page number inside a template's preview (the template id is the record)",
+    "row_number": "a row inside a batch (the batch id is the record)",
     "token": "an invitation link's secret (test_invitations.py)",
     "key": "an anonymous link's secret (test_anonymous_links in this file)",
 }
@@ -36,35 +41,46 @@ VOLATILE_COLUMNS = {("api_tokens", "last_used_at"), ("users", "failed_logins"),
 
 
 class Records:
-    """Real records of each kind owned by `owner`."""
+    """Real records of each kind owned by `owner` (their ids: usable outside the app context)."""
 
     def __init__(self, owner: User):
         principal = principal_of(owner)
-        self.owner = owner
-        self.appeal = make_appeal(principal)
-        self.batch = make_batch(principal)
-        self.token, self.plain_token = create_token(owner, "owner's script")
-        self.member = None
-        self.invitation = None
+        self.owner_id = owner.id
+        self.appeal_id = make_appeal(principal).id
+        self.batch_id = make_batch(principal).id
+        template = make_template(principal)
+        self.template_id = template.id
+        self.version_id = template.current_version_id
+        token, self.plain_token = create_token(owner, "owner's script")
+        self.token_id = token.id
+        self.member_id = None
+        self.invitation_id = None
         if owner.organization_id is not None:
-            self.member = make_user(f"member-{secrets.token_hex(3)}@example.test")
-            self.member.organization_id = owner.organization_id
+            member = make_user(f"member-{secrets.token_hex(3)}@example.test")
+            member.organization_id = owner.organization_id
             db.session.commit()
-            self.invitation, _ = invitations.create_invitation(owner.organization, owner)
+            self.member_id = member.id
+            invitation, _ = invitations.create_invitation(owner.organization, owner)
+            self.invitation_id = invitation.id
 
 
 # variable name -> the owner's record id for it (None: this owner has no such record)
 RECORD_FACTORIES = {
-    "appeal_id": lambda r: r.appeal.id,
-    "batch_id": lambda r: r.batch.id,
-    "token_id": lambda r: r.token.id,
-    "invitation_id": lambda r: r.invitation.id if r.invitation else None,
-    "user_id": lambda r: r.member.id if r.member else None,
+    "appeal_id": lambda r: r.appeal_id,
+    "batch_id": lambda r: r.batch_id,
+    "template_id": lambda r: r.template_id,
+    "version_id": lambda r: r.version_id,
+    "token_id": lambda r: r.token_id,
+    "invitation_id": lambda r: r.invitation_id,
+    "user_id": lambda r: r.member_id,
 }
 
 
-def _value_for(variable: str, records: Records):
+def _value_for(variable: str, records: Records, rule=None):
     if variable in NOT_RECORD_IDS:
+        converter = rule._converters.get(variable) if rule is not None else None
+        if converter is not None and converter.__class__.__name__ == "IntegerConverter":
+            return 1
         return secrets.token_urlsafe(16)
     factory = RECORD_FACTORIES.get(variable)
     if factory is None:
@@ -106,7 +122,11 @@ def _request(client, method, url, headers=None):
             kwargs["json"] = {}
         else:
             kwargs["data"] = {}
-    return client.open(url, method=method, **kwargs)
+    response = client.open(url, method=method, **kwargs)
+    # Read and close it as a server would: a streamed body keeps its request context open.
+    response.get_data()
+    response.close()
+    return response
 
 
 def _is_login_redirect(response) -> bool:
@@ -126,7 +146,7 @@ def _sweep(app, owner_email: str, intruder_emails: list[str]) -> list[str]:
             intruders.append((email, plain))
         routes = []
         for rule, method in record_routes(app):
-            values = {name: _value_for(name, records) for name in rule.arguments}
+            values = {name: _value_for(name, records, rule) for name in rule.arguments}
             if any(value is None for value in values.values()):
                 continue
             with app.test_request_context():
@@ -173,9 +193,10 @@ def _sweep(app, owner_email: str, intruder_emails: list[str]) -> list[str]:
         # The same id works for its owner, so the 404s above are about ownership, not bad ids.
         if method == "GET" and not set(rule.arguments) & set(NOT_RECORD_IDS):
             if is_api:
-                response = app.test_client().get(url, headers={"Authorization": f"Bearer {owner_token}"})
+                response = _request(app.test_client(), "GET", url,
+                                    {"Authorization": f"Bearer {owner_token}"})
             else:
-                response = owner_session.get(url)
+                response = _request(owner_session, "GET", url)
             if response.status_code == 404:
                 failures.append(f"GET {rule.rule}: 404 for its owner too (the test's ids are wrong)")
     return failures
