@@ -103,6 +103,10 @@ class Library:
             for result in ("nondiagnostic", "abnormal", "normal")
             if (patterns := vocabulary.imaging_results.get(result))
         ]
+        self.other_exams = (
+            re.compile("|".join(f"(?:{p})" for p in vocabulary.other_exams), re.I)
+            if vocabulary.other_exams else None
+        )
         self.urgent_regex = (
             re.compile("|".join(f"(?:{p})" for p in vocabulary.urgent_phrases), re.I)
             if vocabulary.urgent_phrases else None
@@ -143,6 +147,8 @@ class Library:
             found += [s for s in self._codes.get(code, []) if s not in found]
         if found:
             return found
+        if self.other_exams and self.other_exams.search(raw):
+            return []
         words = _normalize(raw)
         key = " ".join(_CONTRAST_WORDS.sub(" ", words).split())
         if key in self._name_index:

@@ -127,11 +127,14 @@ class Vocabulary(_Strict):
     denial_codes: dict[str, DenialCode]
     denial_phrases: list[DenialPhrase]
     urgent_phrases: list[str] = Field(default_factory=list)  # a clinician asking for speed
+    # Names of other examinations: a service named with one of these is not in the library
+    # ("MR angiography head" is not an MRI brain).
+    other_exams: list[str] = Field(default_factory=list)
     # How an imaging report's result is worded, tried in this order: nondiagnostic, abnormal, normal.
     imaging_results: dict[ImagingResult, list[str]] = Field(default_factory=dict)
     question_sets: dict[str, list[Question]] = Field(default_factory=dict)
 
-    @field_validator("urgent_phrases")
+    @field_validator("urgent_phrases", "other_exams")
     @classmethod
     def _regexes(cls, value: list[str]) -> list[str]:
         return [_check_regex(p) for p in value]

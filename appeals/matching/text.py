@@ -32,7 +32,8 @@ _PRE_NEGATION = re.compile(
 _SCOPE_END = re.compile(
     r"\b(?:but|however|although|though|except|yet|aside from|apart from|which|who|presents?"
     r"|reports?|complains?|c/o|endorses|positive for|now|has|had|with|after|since|despite"
-    r"|and (?:has|had|reports|is|was|then))\b|[:(]",
+    r"|and (?:has|had|reports|is|was|then))\b|[:(]"
+    r"|,\s*(?=(?:small|large|mild|moderate|severe|marked|trace|positive|\+|\d|tender|swollen)\b)",
     re.I,
 )
 _MAX_SCOPE_WORDS = 10
@@ -187,10 +188,14 @@ _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16,
     "eighteen": 18, "twenty": 20, "several": None, "few": None,
 }
-_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(k for k in _NUMBER_WORDS if _NUMBER_WORDS[k]) + r")"
+_WORD_NUMBER = "|".join(k for k in _NUMBER_WORDS if _NUMBER_WORDS[k])
+_UNIT = r"days?|weeks?|wks?|wk|months?|mos?|mths?|years?|yrs?"
 DURATION = re.compile(
-    rf"(?:(?<=\bx)|(?<=×)|(?<![\w/-]))(?P<n>{_NUMBER})(?:\s*(?:-|to|–)\s*(?P<n2>{_NUMBER}))?\s*[- ]?\s*"
-    r"(?P<unit>days?|d(?=\b)|weeks?|wks?|wk|w(?=\b)|months?|mos?|mths?|years?|yrs?)\b",
+    # digits: "x8 wks", "6-week", "42d", "6-8 weeks" (the lower end counts)
+    r"(?:(?<=\bx)|(?<=×)|(?<![\w/.-]))(?P<n>\d+(?:\.\d+)?)(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?"
+    rf"\s*-?\s*(?P<unit>{_UNIT}|d|w|mo)\b"
+    # words: "six weeks", "two months", "a week" (never "an" + "d" in "and")
+    rf"|\b(?P<nw>{_WORD_NUMBER})(?:\s*(?:-|to|or)\s*(?:{_WORD_NUMBER}))?[\s-]+(?P<unit_w>{_UNIT})\b",
     re.I,
 )
 _WEEKS_PER = {"d": 1 / 7, "w": 1.0, "m": 52 / 12, "y": 52.0}
@@ -210,10 +215,10 @@ def durations_in(text: str) -> list[tuple[int, int, float]]:
     """Every duration as (start, end, weeks). A range ('6-8 weeks') counts its lower end."""
     out = []
     for m in DURATION.finditer(text):
-        n = _number(m["n"])
+        n = _number(m["n"] or m["nw"])
         if n is None or n <= 0 or n > 1000:
             continue
-        unit = m["unit"].lower()
+        unit = (m["unit"] or m["unit_w"]).lower()
         key = "m" if unit.startswith("m") else unit[0]
         out.append((m.start(), m.end(), n * _WEEKS_PER[key]))
     return out
