@@ -45,7 +45,8 @@ _POST_NOT_DONE = re.compile(
     re.I,
 )
 _POST_DENIED = re.compile(
-    r"^[\s:,-]*(?:(?:was|were|is|are|has been|have been)\s+)?(?:negative|ruled out|denied|absent\b)",
+    r"^[\s:,-]*(?:syndrome\s+|sign\s+|test\s+)?(?:(?:was|were|is|are|has been|have been)\s+)?"
+    r"(?:negative|ruled out|denied|absent\b)",
     re.I,
 )
 
@@ -89,7 +90,9 @@ class ParsedText:
             words = list(re.finditer(r"\S+", chunk[scope_start:scope_end]))
             if len(words) > _MAX_SCOPE_WORDS:
                 scope_end = scope_start + words[_MAX_SCOPE_WORDS - 1].end()
-            sentence.negated.append((start + scope_start, start + scope_end))
+            # The span starts at the cue itself: a finding named inside it ("family *history of*
+            # cancer") is covered, while one the cue opens ("no improvement") is not (see below).
+            sentence.negated.append((start + cue.start(), start + scope_end))
         self.sentences.append(sentence)
 
     def sentence_at(self, pos: int) -> Sentence | None:
@@ -108,7 +111,7 @@ class ParsedText:
         sentence = self.sentence_at(start)
         if sentence is None:
             return False
-        if any(a <= start < b for a, b in sentence.negated):
+        if any(a < start < b for a, b in sentence.negated):
             return True
         after = self.text[end:sentence.end]
         if _POST_NOT_DONE.match(after):
