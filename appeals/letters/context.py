@@ -18,8 +18,8 @@ from appeals.contract import Case, Evidence, MatchResult, RequirementResult
 from .schema import (
     AppealContext, ChecklistItemContext, CorrectionContext, DeadlineContext, DenialContext,
     EmergencyContext, EnclosureContext, EvidenceContext, LetterContext, PathwayContext,
-    PatientContext, PlanContext, PolicyContext, RequirementContext, RightContext, RightsContext,
-    ServiceContext, SignerContext,
+    PatientContext, PlanContext, PolicyContext, RecordContext, RequirementContext, RightContext,
+    RightsContext, ServiceContext, SignerContext,
 )
 
 LETTER_KINDS: tuple[str, ...] = ("patient", "clinician", "advocate", "checklist", "correction")
@@ -105,6 +105,12 @@ _RIGHTS: dict[str, list[tuple[str, str]]] = {
          "same or a similar specialty who was not involved in the first decision.", ""),
     ],
 }
+# Before filing there is no decision to appeal: ask only for what a fair first review needs.
+_REQUEST_RIGHTS = [
+    ("If any information is missing, please contact the ordering clinician before deciding.", ""),
+    ("If you cannot approve the request, please state the specific criteria relied on and the "
+     "name and specialty of the reviewer, and offer a peer-to-peer discussion.", ""),
+]
 _NEXT_LEVEL = {
     "erisa": "If the plan upholds the denial, {I} may request external review by an independent "
              "review organization within 4 months of the final decision, and {I} keep{s} {my} right to "
@@ -384,6 +390,11 @@ def _correction(case: Case, result: MatchResult) -> CorrectionContext:
                "Correct it and resubmit, quoting the reference number of the denial."])
 
 
+def _right(text: str, basis: str) -> RightContext:
+    sentence = f"{text.rstrip('.')} ({basis})." if basis else text
+    return RightContext(text=text, basis=basis, sentence=sentence)
+
+
 def _service_description(result: MatchResult) -> str:
     codes = ", ".join(result.service.codes)
     return f"{result.service.name} (CPT {codes})" if codes else result.service.name
@@ -411,6 +422,11 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         evidence = _evidence_contexts(requirement, supplied, enclosures)
         requirements.append(_requirement_context(number, requirement, evidence))
     cited = [r for r in requirements if r.status != "unmet"]
+    records = [RecordContext(text=d.text, date=format_date(d.date) or "undated",
+                             source=d.source or "records supplied") for d in case.documentation]
+    if result.outcome == "no_criteria":  # nothing was matched: the records themselves support it
+        for document in case.documentation:
+            enclosures.add(document.source or "Records supplied", document.date)
     if kind == "advocate":
         enclosures.add("Authorization of representative signed by the patient"
                        + (" (form CMS-1696)" if rules == "medicare_advantage" else ""))
@@ -507,15 +523,15 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         policy=policy_ctx,
         pathway=PathwayContext(id=result.pathway.id if result.pathway else "",
                                title=result.pathway.title if result.pathway else ""),
-        requirements=requirements, cited_requirements=cited,
+        requirements=requirements, cited_requirements=cited, records=records,
         omitted_requirements=[r for r in requirements if r.status == "omitted"],
         unmet_requirements=unmet,
         appeal=_appeal(kind, rules, expedited, denial is None, plan_name),
         emergency=emergency,
         rights=RightsContext(
             title="What I ask of you" if kind != "clinician" else "Requests for this review",
-            entries=[RightContext(text=t.format(**_voice(kind)), basis=b)
-                   for t, b in _RIGHTS[rules]]),
+            entries=[_right(t.format(**_voice(kind)), b)
+                     for t, b in (_RIGHTS[rules] if denial is not None else _REQUEST_RIGHTS)]),
         deadline=deadline_ctx,
         next_level=_NEXT_LEVEL[rules].format(**_voice(kind)) if denial is not None else "",
         next_level_advice=_next_level_advice(case.plan_type) if denial is not None else "",

@@ -156,6 +156,9 @@ class RightContext(_Ctx):
                    "Free copies of all documents relevant to my claim, including the criteria "
                    "used.")
     basis: str = _f("Its legal basis; may be empty.", "29 CFR 2560.503-1(h)(2)(iii)")
+    sentence: str = _f("The text with its basis in brackets before the final period.",
+                       "Free copies of all documents relevant to my claim, including the "
+                       "criteria used (29 CFR 2560.503-1(h)(2)(iii)).")
 
 
 class RightsContext(_Ctx):
@@ -181,6 +184,14 @@ class EnclosureContext(_Ctx):
     number: int = _f("Enclosure number, as cited in the crosswalk.", 2)
     title: str = _f("What is enclosed.", "Physical therapy discharge summary")
     detail: str = _f("Dates of the cited records in it; may be empty.", "dated February 10, 2026")
+
+
+class RecordContext(_Ctx):
+    text: str = _f("A document the patient or clinic supplied, as given.",
+                   "Physical therapy 2025-12-16 to 2026-02-10, 14 visits, no improvement")
+    date: str = _f("Its date, written out, or \"undated\".", "February 10, 2026")
+    source: str = _f("What it is; \"records supplied\" when not named.",
+                     "Physical therapy discharge summary")
 
 
 class ChecklistItemContext(_Ctx):
@@ -238,6 +249,8 @@ class LetterContext(_Ctx):
         "Requirements the records meet but the original request left out.", [])
     unmet_requirements: list[RequirementContext] = _f(
         "Requirements nothing supplied meets yet.", [])
+    records: list[RecordContext] = _f(
+        "Every document supplied with the case (all of it, cited or not).", [])
     appeal: AppealContext = _f("The review requested.", None)
     emergency: EmergencyContext = _f("Emergency care comes first, when it applies.", None)
     rights: RightsContext = _f("Rights and requests for this plan type.", None)

@@ -13,7 +13,6 @@ Heading 1/2, Title, List Bullet/Number, and "Notice", "Small", "Table Text", "Qu
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 from typing import Iterable, Union
@@ -22,7 +21,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -230,15 +228,6 @@ def tag(container, text: str):
     return container.add_paragraph(text)
 
 
-def page_break(doc, condition: str | None = None) -> None:
-    if condition:
-        tag(doc, "{%p if " + condition + " %}")
-    paragraph = doc.add_paragraph()
-    paragraph.add_run().add_break(WD_BREAK.PAGE)
-    if condition:
-        tag(doc, "{%p endif %}")
-
-
 def _no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     for old in tbl_pr.findall(qn("w:tblBorders")):
@@ -417,10 +406,21 @@ def crosswalk(doc, voice: str) -> None:
     )
 
 
+def records_block(doc, heading: str) -> None:
+    """Without matched criteria, the supplied records themselves (shortened) support the letter."""
+    tag(doc, "{%p if not cited_requirements and records %}")
+    para(doc, heading, style="Heading 1")
+    tag(doc, "{%p for rec in records %}")
+    para(doc, ("b", "{{ rec.source }}, {{ rec.date }}: "), "{{ rec.text|truncate(400) }}",
+         style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
 def rights_block(doc, heading: str = "{{ rights.title }}") -> None:
     para(doc, heading, style="Heading 1")
     bullets(doc, "item in rights.entries",
-            "{{ item.text }}{% if item.basis %} ({{ item.basis }}){% endif %}")
+            "{{ item.sentence }}")
 
 
 def deadline_block(doc, filed_by: str) -> None:
@@ -435,10 +435,11 @@ def deadline_block(doc, filed_by: str) -> None:
 
 def enclosures_block(doc) -> None:
     tag(doc, "{%p if enclosures %}")
-    para(doc, "Enclosures", style="Heading 2")
+    para(doc, "Enclosures", style="Heading 2", keep_next=True)
     tag(doc, "{%p for item in enclosures %}")
+    # Kept together (and with its heading) so the list never splits over a page.
     para(doc, "{{ item.number }}. {{ item.title }}{% if item.detail %}, {{ item.detail }}"
-              "{% endif %}", space_after=1)
+              "{% endif %}", space_after=1, keep_next=True)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
 
@@ -454,8 +455,8 @@ def signature(doc, lines: list[list[Segment]]) -> None:
 def clinician_statement(doc) -> None:
     """The attestation a treating clinician signs for an expedited review (patient/advocate)."""
     tag(doc, "{%p if is_expedited %}")
-    page_break(doc)
-    para(doc, "Clinician statement for expedited review", style="Title")
+    title = para(doc, "Clinician statement for expedited review", style="Title")
+    title.paragraph_format.page_break_before = True
     para(doc, "To be completed and signed by the treating clinician and sent with this appeal.",
          style="Small", space_after=10)
     para(doc, "I am a treating clinician of {{ patient.name or \"the patient named above\" }}"
@@ -507,19 +508,20 @@ def patient_template():
     para(doc, "The criteria", style="Heading 1")
     para(doc, "The published criteria for this service are {{ policy.citation }}."
               "{% if pathway.title %} My records meet the pathway \u201c{{ pathway.title }}"
-              "\u201d.{% endif %}{% if omitted_requirements %} The original request left out "
-              "records that show {{ omitted_requirements|length }} of its requirements; I "
-              "enclose them now.{% endif %}")
+              "\u201d.{% endif %}{% if omitted_requirements and denial.present %} The original "
+              "request left out records that show {{ omitted_requirements|length }} of its "
+              "requirements; I enclose them now.{% endif %}")
     tag(doc, "{%p else %}")
     para(doc, "The criteria", style="Heading 1")
-    para(doc, "Your notice does not name published criteria that this decision relied on. "
-              "Please send me the specific criteria, and review my request against my "
-              "enclosed records.")
+    para(doc, "{% if denial.present %}Your notice does not name published criteria that this "
+              "decision relied on. {% endif %}Please send me the specific criteria you apply"
+              "{% if records %}, and review my request against the enclosed records{% endif %}.")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if cited_requirements %}")
     para(doc, "How my records meet each requirement", style="Heading 1")
     crosswalk(doc, "in my records")
     tag(doc, "{%p endif %}")
+    records_block(doc, "My records")
     rights_block(doc)
     deadline_block(doc, "I am filing within that time.")
     para(doc, "Please confirm in writing that you received this letter, and send your decision "
@@ -539,8 +541,9 @@ def clinician_template():
                        "{{ patient.date_of_birth }}{% endif %}")
     emergency_block(doc, "{{ emergency.plan_notice }} This letter supports the request; it must "
                          "not delay emergency care.")
-    para(doc, ("b", "From: "), "treating clinician, practice, address and NPI: " + BLANK + BLANK,
-         style="Address", space_after=10)
+    para(doc, ("b", "From: "), BLANK + BLANK + "__________", style="Address")
+    para(doc, "Treating clinician \u00b7 practice \u00b7 address \u00b7 phone \u00b7 NPI",
+         style="Small", space_after=10)
     addressee(doc, "{% if denial.present %}Utilization Review / Appeals Department"
                    "{% else %}Utilization Management / Prior Authorization{% endif %}")
     para(doc, "{% if denial.present %}Letter of medical necessity \u2014 {{ appeal.title|lower }}"
@@ -568,23 +571,24 @@ def clinician_template():
     para(doc, "Criterion crosswalk", style="Heading 1")
     tag(doc, "{%p if policy.present %}")
     para(doc, ("b", "Criterion: "), "{{ policy.citation }}"
-              "{% if policy.url %} ({{ policy.url }}){% endif %}", space_after=2)
+              "{% if policy.url %} ({{ policy.url }}){% endif %}", space_after=2, keep_next=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if pathway.title %}")
-    para(doc, ("b", "Pathway: "), "{{ pathway.title }}")
+    para(doc, ("b", "Pathway: "), "{{ pathway.title }}", keep_next=True)
     tag(doc, "{%p endif %}")
     crosswalk(doc, "in the record")
-    tag(doc, "{%p if omitted_requirements %}")
+    tag(doc, "{%p if omitted_requirements and denial.present %}")
     para(doc, "The original request did not include the documentation for "
               "{{ omitted_requirements|length }} of these elements; it is enclosed with this "
               "letter.")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p elif not policy.present %}")
     para(doc, "Criteria", style="Heading 1")
-    para(doc, "The notice does not identify published criteria. Please provide the specific "
-              "criteria applied so that the enclosed documentation can be reviewed against "
-              "them.")
+    para(doc, "{% if denial.present %}The notice does not identify published criteria. "
+              "{% endif %}Please provide the specific criteria applied so that the enclosed "
+              "documentation can be reviewed against them.")
     tag(doc, "{%p endif %}")
+    records_block(doc, "Clinical documentation")
     rights_block(doc, "Requests for this review")
     deadline_block(doc, "This {{ appeal.level }} is filed within that time.")
     para(doc, "I am available for a peer-to-peer discussion with the reviewing physician at the "
@@ -602,8 +606,9 @@ def advocate_template():
                        "On behalf of {{ patient.name }}{% if patient.member_id %} \u00b7 "
                        "Member ID {{ patient.member_id }}{% endif %}")
     emergency_block(doc)
-    para(doc, ("b", "From: "), "authorized representative (name, organization, address): "
-         + BLANK, style="Address", space_after=10)
+    para(doc, ("b", "From: "), BLANK + BLANK + "__________", style="Address")
+    para(doc, "Authorized representative \u00b7 organization \u00b7 address \u00b7 phone",
+         style="Small", space_after=10)
     addressee(doc, "{% if denial.present %}Appeals and Grievances Department"
                    "{% else %}Prior Authorization Department{% endif %}")
     para(doc, "{{ appeal.title }}", style="Title")
@@ -628,14 +633,15 @@ def advocate_template():
     para(doc, "The criteria", style="Heading 1")
     para(doc, "The published criteria for this service are {{ policy.citation }}."
               "{% if pathway.title %} The patient's records meet the pathway \u201c"
-              "{{ pathway.title }}\u201d.{% endif %}{% if omitted_requirements %} The original "
-              "request left out records that show {{ omitted_requirements|length }} of its "
+              "{{ pathway.title }}\u201d.{% endif %}{% if omitted_requirements and denial.present %}"
+              " The original request left out records that show {{ omitted_requirements|length }} of its "
               "requirements; they are enclosed now.{% endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if cited_requirements %}")
     para(doc, "How the records meet each requirement", style="Heading 1")
     crosswalk(doc, "in the patient's records")
     tag(doc, "{%p endif %}")
+    records_block(doc, "The patient's records")
     rights_block(doc, "Requests on the patient's behalf")
     deadline_block(doc, "This {{ appeal.level }} is filed within that time.")
     para(doc, "Please send your decision to the patient and to me, and confirm in writing that "
@@ -668,7 +674,7 @@ def checklist_template():
     para(doc, ("b", "Keep the appeal deadline in mind. "), "{{ deadline.text }} If you cannot "
          "obtain the records in time, file the appeal before the deadline and send the records "
          "when you have them.", style="Box")
-    para(doc, "", space_after=2)
+    para(doc, "", space_after=0)
     tag(doc, "{%p endif %}")
     para(doc, "What is missing", style="Heading 1")
     grid_table(doc, ["#", "The criteria ask for", "What to obtain", "From whom"],
@@ -681,19 +687,19 @@ def checklist_template():
     para(doc, ("b", "{{ r.text }}: "), "{{ r.evidence_text }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
+    para(doc, "Then", style="Heading 1")
+    para(doc, "When you have these records, ask your clinician to send a new prior-authorization "
+              "request with them attached{% if denial.present %}, or prepare the appeal letter "
+              "with them before the deadline{% endif %}.")
     para(doc, "Request to send your clinic", style="Heading 1")
     para(doc, "Copy this note into a message or letter to your clinic (or print this page):",
-         space_after=4)
-    para(doc, "Dear clinic team,", style="Box")
-    para(doc, "{{ clinic_request }}", style="Box")
+         space_after=4, keep_next=True)
+    para(doc, "Dear clinic team,", style="Box", keep_next=True)
+    para(doc, "{{ clinic_request }}", style="Box", keep_next=True)
     para(doc, "{{ patient.name or \"" + BLANK + "\" }}{% if patient.date_of_birth %}, date of "
               "birth {{ patient.date_of_birth }}{% endif %}"
               "{% if patient.member_id %}, member ID {{ patient.member_id }}{% endif %}",
          style="Box")
-    para(doc, "", space_after=4)
-    para(doc, "Then", style="Heading 1")
-    para(doc, "When you have these records, ask your clinician to send a new prior-authorization "
-              "request with them attached, or come back here to prepare the appeal letter.")
     return doc
 
 
@@ -716,14 +722,14 @@ def correction_template():
     addressee(doc, "Claims and Authorizations Department")
     para(doc, "{{ correction.title }}", style="Title")
     identifiers(doc, REF_ROWS + [
-        ("Corrected details", "CPT {{ service.cpt or \"" + BLANK + "\" }} \u00b7 side "
-         "(left/right) ________ \u00b7 contrast ________ \u00b7 diagnosis code ________", None)])
+        ("Corrected details", "CPT {{ service.cpt or \"______\" }} \u00b7 side ______ \u00b7 "
+         "contrast ______ \u00b7 ICD-10 ______", None)])
     para(doc, "Dear Reviewer,")
     para(doc, "{% if denial.present %}I am writing about your decision dated "
               "{{ denial.notice_date }}{% if denial.reference %} (reference "
               "{{ denial.reference }}){% endif %} on {{ service.description }}."
-              "{% if denial.text %} The notice says: \u201c{{ denial.text }}\u201d"
-              "{% if denial.code %} (code {{ denial.code }}){% endif %}.{% endif %}"
+              "{% if denial.text %} The notice{% if denial.code %} (code {{ denial.code }})"
+              "{% endif %} says: \u201c{{ denial.text }}\u201d{% endif %}"
               "{% else %}I am writing about the request for {{ service.description }}."
               "{% endif %} {{ correction.problem }}")
     para(doc, "{% if correction.request_type == \"retro-authorization\" %}I ask you to grant "
@@ -740,7 +746,8 @@ def correction_template():
     para(doc, "The criteria and the records", style="Heading 1")
     tag(doc, "{%p if policy.present %}")
     para(doc, "Criteria: {{ policy.citation }}"
-              "{% if pathway.title %}, pathway \u201c{{ pathway.title }}\u201d{% endif %}.")
+              "{% if pathway.title %}, pathway \u201c{{ pathway.title }}\u201d{% endif %}.",
+         keep_next=True)
     tag(doc, "{%p endif %}")
     crosswalk(doc, "in the records")
     tag(doc, "{%p endif %}")
