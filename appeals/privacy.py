@@ -163,8 +163,40 @@ def delete_record(record) -> Counter:
     return counts
 
 
+def may_delete(record, user) -> bool:
+    """Who may delete a record they can see: the person who filed it, an admin of its
+    organization, or (a record without an owner) the anonymous patient whose link opened it.
+    `user` is the signed-in or token user, None for an anonymous visitor."""
+    if user is None:
+        return record.owner_id is None and record.organization_id is None
+    if record.owner_id == user.id:
+        return True
+    return (record.organization_id is not None and record.organization_id == user.organization_id
+            and user.role == "admin")
+
+
+def _delete_orphans(counts: Counter) -> None:
+    """Rows whose parent is gone (a letter written while its appeal was being deleted, on a
+    database that does not enforce foreign keys): they hold health data no one can reach."""
+    tables = db.metadata.tables
+    links = [(fk.parent.table, fk.parent, fk.column) for table in tables.values()
+             for fk in table.foreign_keys
+             if (fk.ondelete or "").upper() == "CASCADE" and fk.column.table.name != "users"
+             and fk.column.table.name != "organizations"]
+    links += [(tables[child], tables[child].columns[column], _primary_key(tables[parent]))
+              for child, column, parent in SOFT_REFERENCES
+              if child in tables and parent in tables]
+    for child, column, parent_key in links:
+        orphans = list(db.session.execute(
+            select(_primary_key(child)).where(column.is_not(None),
+                                              column.not_in(select(parent_key)))
+        ).scalars())
+        _delete_rows(child, orphans, counts)
+
+
 def purge_expired(now: datetime | None = None, default_days: int | None = None) -> dict[str, int]:
-    """Delete every owned record past its retention, with its dependents. Commits.
+    """Delete every owned record past its retention, with its dependents, and any dependent
+    whose parent is already gone. Commits.
 
     Returns the number of rows deleted per table (dependents included)."""
     now = now or utcnow()
@@ -178,4 +210,6 @@ def purge_expired(now: datetime | None = None, default_days: int | None = None) 
         _delete_rows(model.__table__, ids, counts)
         _audit("purged", model.__tablename__, ids, via="worker")
         db.session.commit()
+    _delete_orphans(counts)
+    db.session.commit()
     return dict(counts)

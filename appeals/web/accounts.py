@@ -397,3 +397,73 @@ def remove_member(user_id: int):
     record_event("disabled", member)
     flash(f"{member.email} can no longer sign in or use API tokens.", "info")
     return redirect(url_for("auth.organization"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Deleting an appeal or a batch now (appeals.privacy.delete_record)
+
+
+def _deleter():
+    return current_user if current_user.is_authenticated else None
+
+
+def _confirm_delete(record, *, what: str, detail: str, back: str, done: str):
+    """GET asks; POST (with its CSRF token) deletes. Someone who may see the record but did not
+    file it (and is not an admin) is told who can."""
+    from ..privacy import delete_record, may_delete
+
+    if not may_delete(record, _deleter()):
+        return render_template(
+            "accounts/message.html", title=f"You cannot delete this {what}",
+            message=f"Only the person who filed this {what} or an admin of your organization "
+                    "can delete it.",
+        ), 403
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        delete_record(record)
+        flash(f"The {what} is deleted, with everything in it. It cannot be brought back.", "info")
+        return redirect(done, code=303)
+    return render_template("accounts/delete.html", what=what, detail=detail, back=back)
+
+
+def _after_delete() -> str:
+    for endpoint in ("appeal_pages.index", "intake.start"):
+        if endpoint in current_app.view_functions and (
+            current_user.is_authenticated or endpoint == "intake.start"
+        ):
+            return url_for(endpoint)
+    return "/"
+
+
+@auth.route("/appeals/<appeal_id>/delete", methods=["GET", "POST"])
+def delete_appeal(appeal_id: str):
+    from ..access import get_owned_or_404
+    from ..models.appeals import Appeal
+
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    return _confirm_delete(
+        appeal, what="appeal",
+        detail="The case you entered, its result and its letter are deleted now.",
+        back=url_for("appeal_pages.show", appeal_id=appeal.id)
+        if "appeal_pages.show" in current_app.view_functions else "/",
+        done=_after_delete(),
+    )
+
+
+@auth.route("/bulk/<batch_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_batch(batch_id: str):
+    from ..access import get_owned_or_404
+    from ..models.batches import Batch
+
+    batch = get_owned_or_404(Batch, batch_id)
+    has_pages = "bulk.batch" in current_app.view_functions
+    return _confirm_delete(
+        batch, what="batch",
+        detail="Every row of the spreadsheet, every appeal made from it and every letter are "
+               "deleted now.",
+        back=url_for("bulk.batch", batch_id=batch.id) if has_pages else "/",
+        done=url_for("bulk.index") if has_pages else "/",
+    )

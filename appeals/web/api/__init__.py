@@ -53,3 +53,4 @@ from . import match  # noqa: E402,F401
 from . import appeals, openapi  # noqa: E402,F401
 from . import batches  # noqa: E402,F401
 from . import templates  # noqa: E402,F401
+from . import privacy  # noqa: E402,F401
