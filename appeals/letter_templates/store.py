@@ -233,9 +233,11 @@ def prepared_version(version_id: str):
         if version_id in _cache:
             _cache.move_to_end(version_id)
             return _cache[version_id]
-    version = db.session.get(TemplateVersion, version_id)
+    version = _version_for(version_id)
     if version is None:
-        raise TemplateError("the chosen template version no longer exists")
+        raise TemplateError("the chosen template no longer exists")
+    if version.id != version_id:  # a template id: its current version, cached under that id
+        return prepared_version(version.id)
     # Defence in depth: a version is only stored after its check passed; re-check the stored
     # report so a row written any other way is still refused.
     if not (version.check_report or {}).get("ok"):
@@ -248,9 +250,21 @@ def prepared_version(version_id: str):
     return prepared
 
 
+def _version_for(template_or_version_id: str) -> TemplateVersion | None:
+    """A version by its id or, given a template's id, that template's current version."""
+    version = db.session.get(TemplateVersion, template_or_version_id)
+    if version is None:
+        template = db.session.get(LetterTemplate, template_or_version_id)
+        version = template.current_version if template is not None else None
+    return version
+
+
 def check_version_access(version_id: str, principal: Principal) -> None:
-    """Registered as jobs.template_access_check: LookupError unless `principal` may use it."""
-    version = db.session.get(TemplateVersion, version_id)
+    """Registered as jobs.template_access_check: LookupError unless `principal` may use it.
+
+    Accepts a version id or a template id (callers that record the exact version should first
+    turn a template id into one with resolve_template_for)."""
+    version = _version_for(version_id)
     if version is None:
         raise LookupError("no template with that id is available to you")
     get_visible(principal, version.template_id)
@@ -279,7 +293,7 @@ PREVIEW_TASK = "appeals.templates.render_preview"
 QUEUED, DONE, FAILED = "queued", "done", "failed"
 
 
-def request_preview(version: TemplateVersion) -> None:
+def request_preview(version: TemplateVersion, explicit: bool = False) -> None:
     """Mark the version's preview as queued, commit, then have a worker render it.
 
     With TEMPLATE_PREVIEW_INLINE set (tests, the CLI) it is rendered right here instead; either
@@ -288,8 +302,12 @@ def request_preview(version: TemplateVersion) -> None:
 
     version.preview_status = QUEUED
     db.session.commit()
+    if not current_app.config.get("TEMPLATE_PREVIEW_ON_UPLOAD", True) and not explicit:
+        version.preview_status = "none"
+        db.session.commit()
+        return
     if current_app.config.get("TEMPLATE_PREVIEW_INLINE"):
-        run_preview(version.id)
+        run_preview(version.id, images=current_app.config.get("TEMPLATE_PREVIEW_IMAGES", True))
         return
     try:
         current_app.extensions["celery"].send_task(PREVIEW_TASK, args=[version.id])
@@ -300,7 +318,7 @@ def request_preview(version: TemplateVersion) -> None:
         db.session.commit()
 
 
-def run_preview(version_id: str, *, images: bool = True) -> None:
+def run_preview(version_id: str, *, images: bool | None = None) -> None:
     """Render the version against the sample cases and store texts, errors and page images.
 
     Idempotent: a redelivered task replaces the previous result."""
@@ -308,6 +326,10 @@ def run_preview(version_id: str, *, images: bool = True) -> None:
     from ..models.base import utcnow
     from ..models.templates import TemplatePreviewPage
 
+    from flask import current_app
+
+    if images is None:
+        images = current_app.config.get("TEMPLATE_PREVIEW_IMAGES", True)
     version = db.session.get(TemplateVersion, version_id)
     if version is None:
         return

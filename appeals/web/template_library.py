@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..access import current_principal
@@ -28,9 +29,9 @@ templates = Blueprint("templates", __name__, url_prefix="/templates")
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PREVIEW_REFRESH_SECONDS = 3
 VISIBILITY_CHOICES = [
-    (PRIVATE, "Private — only me"),
-    (ORGANIZATION, "My organization — everyone in my organization can use it"),
-    (PUBLIC, "Public — every user of this service can use it"),
+    SelectChoice(PRIVATE, "Private — only me"),
+    SelectChoice(ORGANIZATION, "My organization — everyone in my organization can use it"),
+    SelectChoice(PUBLIC, "Public — every user of this service can use it"),
 ]
 
 
@@ -259,7 +260,7 @@ def rerender_preview(template_id: str):
     template = _visible_or_404(template_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    store.request_preview(template.current_version)
+    store.request_preview(template.current_version, explicit=True)
     return redirect(url_for("templates.preview", template_id=template.id))
 
 

@@ -101,7 +101,8 @@ def create_template():
         template, report = store.create_template(
             principal, name=request.form.get("name") or filename.rsplit(".", 1)[0],
             description=request.form.get("description", ""),
-            visibility=request.form.get("visibility") or "private", filename=filename)
+            visibility=request.form.get("visibility") or "private", filename=filename,
+            data=data)
     except store.TemplateInputError as exc:
         return _error(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}])
     except store.TemplateRejected as exc:
@@ -200,7 +201,7 @@ def render_template_preview(template_id: str):
     template, problem = _visible_or_404(template_id)
     if problem:
         return problem
-    store.request_preview(template.current_version)
+    store.request_preview(template.current_version, explicit=True)
     return jsonify(_preview_json(template.current_version)), 202
 
 
