@@ -86,8 +86,8 @@ def _all_failed(contexts: list[dict], reason: str) -> list[dict]:
     return [{"ok": False, "error": reason} for _ in contexts]
 
 
-def render_samples(docx: bytes, *, images: bool = True, timeout: float = PREVIEW_TIMEOUT
-                   ) -> dict:
+def render_samples(docx: bytes, *, images: bool = True, timeout: float = PREVIEW_TIMEOUT,
+                   keep_docx: bool = False) -> dict:
     """Render the template for every sample case.
 
     Returns {"ok": all rendered, "images": whether page images were made (or why not),
@@ -109,8 +109,9 @@ def render_samples(docx: bytes, *, images: bool = True, timeout: float = PREVIEW
     note = None
     if images:
         note = _add_page_images(previews)
-    for preview in previews:
-        preview.pop("docx", None)
+    if not keep_docx:
+        for preview in previews:
+            preview.pop("docx", None)
     return {"ok": all(p["ok"] for p in previews), "images_note": note, "samples": previews}
 
 
