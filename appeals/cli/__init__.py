@@ -15,6 +15,7 @@ def _register() -> None:
     from . import accounts  # noqa: F401
     from . import service  # noqa: F401
     from . import bulk  # noqa: F401
+    from . import templates  # noqa: F401
 
 
 _register()
