@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterator
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import jobs
@@ -329,12 +329,11 @@ def enqueue_chunks(batch_id: str, row_ids: list[int]) -> None:
 # The work (what the chunk task calls)
 
 
-def _letter_for_row(batch: Batch, row: BatchRow, result: MatchResult) -> tuple[str, str | None]:
+def _letter_for_row(batch: Batch, choice: str | None, result: MatchResult) -> tuple[str, str | None]:
     """(kind, template_version_id): the row's own letter, else the batch's, else the kind that
     suits the outcome."""
     from .letters import LETTER_KINDS, default_kind
 
-    choice = row.letter
     if choice:
         if choice in LETTER_KINDS:
             return choice, None
@@ -344,92 +343,169 @@ def _letter_for_row(batch: Batch, row: BatchRow, result: MatchResult) -> tuple[s
     return batch.kind or default_kind(result), None
 
 
+@dataclass
+class _Job:
+    """What writing one letter needs, held in memory (no ORM object to expire and reload)."""
+
+    id: str
+    row_number: int
+    case: Case
+    result: MatchResult
+    kind: str
+    template_version_id: str | None
+
+    @property
+    def result_json(self) -> dict:  # what jobs.letter_filename reads
+        return {"service": {"id": self.result.service.id}}
+
+
 def process_chunk(batch_id: str, row_ids: list[int]) -> None:
     """Make the appeals of these rows (matching each case) and write their letters. Idempotent:
-    rows that have an appeal and appeals that have ended are skipped."""
+    rows that have an appeal and appeals that have ended are skipped, so a redelivered chunk
+    writes nothing twice."""
     from .matching import match_case
 
     batch = db.session.get(Batch, batch_id)
     if batch is None:  # purged
         return
-    rows = list(db.session.scalars(
-        select(BatchRow).where(BatchRow.batch_id == batch_id, BatchRow.id.in_(row_ids),
-                               BatchRow.problems.is_(None), BatchRow.appeal_id.is_(None),
-                               BatchRow.error.is_(None))))
+    owner_id, organization_id = batch.owner_id, batch.organization_id
+    # Lock the unclaimed rows (PostgreSQL): a second delivery of this chunk waits here, then
+    # finds them claimed.
+    rows = db.session.execute(
+        select(BatchRow.id, BatchRow.row_number, BatchRow.case_json, BatchRow.letter)
+        .where(BatchRow.batch_id == batch_id, BatchRow.id.in_(row_ids),
+               BatchRow.problems.is_(None), BatchRow.appeal_id.is_(None),
+               BatchRow.error.is_(None))
+        .order_by(BatchRow.row_number).with_for_update()).all()
     now = utcnow()
+    fresh: list[_Job] = []
+    claims, appeals, errors = [], [], []
     for row in rows:
         try:
             case = Case.model_validate(row.case_json)
             result = match_case(case)
-            kind, template = _letter_for_row(batch, row, result)
+            kind, template = _letter_for_row(batch, row.letter, result)
         except Exception as exc:  # noqa: BLE001 — a matcher failure fails this row alone
             log.error("matching row %s of batch %s failed: %s", row.row_number, batch_id,
                       type(exc).__name__)
-            row.error = "The case could not be matched because of an internal error. Retry it."
+            errors.append({"row_id": row.id, "reason": MATCH_FAILED})
             continue
-        appeal_id = new_id()
-        claimed = db.session.execute(
-            update(BatchRow).where(BatchRow.id == row.id, BatchRow.appeal_id.is_(None))
-            .values(appeal_id=appeal_id, case_json=None)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
-            continue  # another delivery of this chunk made it
-        db.session.add(Appeal(
-            id=appeal_id, case_json=case.model_dump(mode="json"), result_json=result.to_json(),
-            kind=kind, template_version_id=template, status=RENDERING, attempts=1,
-            queued_at=now, started_at=now, batch_id=batch_id, row_number=row.row_number,
-            owner_id=batch.owner_id, organization_id=batch.organization_id))
+        job = _Job(new_id(), row.row_number, case, result, kind, template)
+        fresh.append(job)
+        claims.append({"row_id": row.id, "new_appeal_id": job.id})
+        appeals.append({
+            "id": job.id, "case_json": case.model_dump(mode="json"),
+            "result_json": result.to_json(), "kind": kind, "template_version_id": template,
+            "status": RENDERING, "attempts": 1, "queued_at": now, "started_at": now,
+            "batch_id": batch_id, "row_number": row.row_number, "owner_id": owner_id,
+            "organization_id": organization_id, "created_at": now,
+        })
+    if appeals:
+        db.session.execute(insert(Appeal), appeals)
+        db.session.execute(
+            update(BatchRow.__table__).where(BatchRow.__table__.c.id == bindparam("row_id"))
+            .values(appeal_id=bindparam("new_appeal_id"), case_json=None), claims)
+    if errors:
+        db.session.execute(
+            update(BatchRow.__table__).where(BatchRow.__table__.c.id == bindparam("row_id"))
+            .values(error=bindparam("reason")), errors)
     db.session.commit()
-    appeal_ids = list(db.session.scalars(
+    claimed = {job.id for job in fresh}
+    # Appeals of these rows made earlier (a redelivered or retried chunk) that have not ended.
+    earlier = list(db.session.scalars(
         select(BatchRow.appeal_id).where(BatchRow.id.in_(row_ids),
                                          BatchRow.appeal_id.is_not(None))))
-    render_appeals(appeal_ids)
+    write_letters(fresh + _unfinished_jobs([a for a in earlier if a not in claimed]))
     _record_progress(batch_id)
 
 
-def render_appeals(appeal_ids: list[str]) -> None:
-    """Write the letters of these appeals, committing every COMMIT_EVERY letters; appeals that
-    ended or already have a letter are skipped. Same guarantees as jobs.render_appeal."""
+MATCH_FAILED = "The case could not be matched because of an internal error. Retry it."
+
+
+def _unfinished_jobs(appeal_ids: list[str]) -> list[_Job]:
+    """Jobs for existing appeals that have not ended (marked rendering again)."""
     if not appeal_ids:
-        return
-    appeals = list(db.session.scalars(
-        select(Appeal).where(Appeal.id.in_(appeal_ids), Appeal.status.not_in((DONE, FAILED)))
-        .order_by(Appeal.row_number)))
-    with_letter = set(db.session.scalars(
-        select(Letter.appeal_id).where(Letter.appeal_id.in_([a.id for a in appeals]))))
-    now = utcnow()
-    for appeal in appeals:
-        if appeal.status != RENDERING:  # retried or swept: count the attempt
-            appeal.status, appeal.started_at = RENDERING, now
-            appeal.attempts += 1
-        if appeal.id in with_letter:
-            appeal.status, appeal.error, appeal.finished_at = DONE, None, now
+        return []
+    rows = db.session.execute(
+        select(Appeal.id, Appeal.row_number, Appeal.case_json, Appeal.result_json, Appeal.kind,
+               Appeal.template_version_id, Appeal.status)
+        .where(Appeal.id.in_(appeal_ids), Appeal.status.not_in((DONE, FAILED)))).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    db.session.execute(
+        update(Appeal).where(Appeal.id.in_(ids), Appeal.status != RENDERING)
+        .values(status=RENDERING, started_at=utcnow(), attempts=Appeal.attempts + 1)
+        .execution_options(synchronize_session=False))
     db.session.commit()
-    todo = [a for a in appeals if a.status == RENDERING]
+    return [_Job(r.id, r.row_number, Case.model_validate(r.case_json),
+                 MatchResult.model_validate(r.result_json), r.kind, r.template_version_id)
+            for r in rows]
+
+
+def render_letter_for(job: _Job) -> bytes:
+    """The .docx for one job: the template library's template when one was chosen, else the
+    built-in one for the kind (as jobs.render_appeal does, without reloading the appeal)."""
+    from .letters import TemplateError, render_letter
+
+    template = None
+    if job.template_version_id:
+        if jobs.template_resolver is None:
+            raise TemplateError("the template library is not available to this worker")
+        template = jobs.template_resolver(job.template_version_id)
+    return render_letter(job.case, job.result, kind=job.kind, template=template)
+
+
+def write_letters(todo: list[_Job]) -> None:
+    """Write and store each job's letter, COMMIT_EVERY letters per commit (each letter with its
+    appeal's "done" in the same commit). An appeal that already has a letter is marked done
+    without writing another; a render failure fails that appeal alone, with a reason."""
+    if not todo:
+        return
+    have = set(db.session.scalars(
+        select(Letter.appeal_id).where(Letter.appeal_id.in_([j.id for j in todo]))))
     delay = float(current_app.config.get("TEST_RENDER_DELAY") or 0)  # lets a test kill mid-batch
     for i in range(0, len(todo), COMMIT_EVERY):
         group = todo[i:i + COMMIT_EVERY]
-        for appeal in group:
+        letters, done, failed = [], [], []
+        for job in group:
+            if job.id in have:
+                done.append(job.id)
+                continue
             if delay:
                 time.sleep(delay)
             try:
-                docx, template_version_id = jobs._render_docx(appeal)
+                docx = render_letter_for(job)
             except Exception as exc:  # noqa: BLE001 — the job fails with a reason; others go on
-                log.error("letter for appeal %s failed: %s", appeal.id, type(exc).__name__)
-                appeal.status, appeal.error = FAILED, jobs.failure_reason(exc)
-                appeal.finished_at = utcnow()
+                log.error("letter for appeal %s failed: %s", job.id, type(exc).__name__)
+                failed.append({"appeal_id": job.id, "reason": jobs.failure_reason(exc)})
                 continue
-            db.session.add(Letter(appeal_id=appeal.id, docx=docx,
-                                  filename=jobs.letter_filename(appeal), text_preview="",
-                                  template_version_id=template_version_id))
-            appeal.status, appeal.error, appeal.finished_at = DONE, None, utcnow()
+            letters.append({"id": new_id(), "appeal_id": job.id, "docx": docx,
+                            "filename": jobs.letter_filename(job), "text_preview": "",
+                            "template_version_id": job.template_version_id,
+                            "created_at": utcnow()})
+            done.append(job.id)
+        now = utcnow()
         try:
+            if letters:
+                db.session.execute(insert(Letter), letters)
+            if done:
+                db.session.execute(
+                    update(Appeal).where(Appeal.id.in_(done), Appeal.status != DONE)
+                    .values(status=DONE, error=None, finished_at=now)
+                    .execution_options(synchronize_session=False))
+            if failed:
+                db.session.execute(
+                    update(Appeal.__table__)
+                    .where(Appeal.__table__.c.id == bindparam("appeal_id"),
+                           Appeal.__table__.c.status != DONE)
+                    .values(status=FAILED, error=bindparam("reason"), finished_at=now), failed)
             db.session.commit()
         except IntegrityError:
             # Another delivery stored some of these letters first: settle them one by one.
             db.session.rollback()
-            for appeal in group:
-                jobs.render_appeal(appeal.id)
+            for job in group:
+                jobs.render_appeal(job.id)
 
 
 def _record_progress(batch_id: str) -> None:

@@ -157,18 +157,18 @@ def test_fix_an_invalid_row_on_the_page_and_by_file(app, clinic):
 
 def test_failed_rows_are_retried_alone(app, clinic, monkeypatch):
     client, headers = clinic
-    from appeals import jobs
+    from appeals import batches
 
-    real = jobs._render_docx
+    real = batches.render_letter_for
     calls = []
 
-    def flaky(appeal):
-        calls.append(appeal.row_number)
-        if appeal.row_number in (3, 5) and calls.count(appeal.row_number) == 1:
+    def flaky(job):
+        calls.append(job.row_number)
+        if job.row_number in (3, 5) and calls.count(job.row_number) == 1:
             raise RuntimeError("disk hiccup")
-        return real(appeal)
+        return real(job)
 
-    monkeypatch.setattr(jobs, "_render_docx", flaky)
+    monkeypatch.setattr(batches, "render_letter_for", flaky)
     rows, _ = spreadsheet_rows(6, 0)
     batch_id = batch_id_from(upload(client, to_csv(rows)))
     status = client.get(f"/api/v1/batches/{batch_id}", headers=headers).get_json()
