@@ -10,6 +10,7 @@ only the documentation has. Never raises: unreadable text simply yields no facts
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from ..contract import Case
@@ -339,7 +340,7 @@ def _as_number(value) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         found = tx.durations_in(value) or tx.durations_in(value + " weeks")
         return found[0][2] if found else (0.0 if value.strip().lower() in _NO else None)
