@@ -193,20 +193,36 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
-def _supplied_texts(case: Case) -> list[str]:
-    texts = [d.text for d in case.documentation]
-    if case.original_request:
-        texts.append(case.original_request)
-    for key, value in case.answers.items():
-        values = value if isinstance(value, list) else [value]
-        texts.extend(f"{key} {v}" for v in values if v is not None)
-        texts.extend(str(v) for v in values if v is not None)
-    return [_normal(t) for t in texts]
+ANSWERS_SOURCE = "answers"  # the matcher's source for facts taken from the web form's answers
+REQUEST_SOURCE = "original request"
 
 
-def _was_supplied(evidence: Evidence, supplied: list[str]) -> bool:
-    quote = _normal(evidence.quote)
-    return bool(quote) and any(quote in text for text in supplied)
+class _Supplied:
+    """What the case itself contains, to check every quote against before a letter cites it."""
+
+    def __init__(self, case: Case):
+        texts = [d.text for d in case.documentation]
+        if case.original_request:
+            texts.append(case.original_request)
+        self.texts = [_normal(t) for t in texts]
+        # An answer appears in a quote as "<question> <answer>" (yes/no for booleans).
+        self.answers = []
+        for value in case.answers.values():
+            for item in (value if isinstance(value, list) else [value]):
+                if item is None or item == "":
+                    continue
+                shown = ("yes" if item else "no") if isinstance(item, bool) else str(item)
+                self.answers.append(_normal(shown))
+        if any(isinstance(v, list) for v in case.answers.values()):
+            self.answers += [_normal(str(v)) for v in case.answers.values() if isinstance(v, list)]
+
+    def has(self, evidence: Evidence) -> bool:
+        quote = _normal(evidence.quote)
+        if not quote:
+            return False
+        if (evidence.source or "").casefold() == ANSWERS_SOURCE:
+            return any(quote.endswith(answer) for answer in self.answers)
+        return any(quote in text for text in self.texts)
 
 
 def _age(case: Case, today: dt.date) -> str:
@@ -263,16 +279,20 @@ def _numbers_phrase(numbers: Iterable[int]) -> str:
     return "Enclosures " + ", ".join(map(str, ordered[:-1])) + f" and {ordered[-1]}"
 
 
-def _evidence_contexts(requirement: RequirementResult, supplied: list[str],
+def _evidence_contexts(requirement: RequirementResult, supplied: _Supplied,
                        enclosures: _Enclosures) -> list[EvidenceContext]:
     out = []
     for evidence in requirement.evidence:
-        if not _was_supplied(evidence, supplied):
+        if not supplied.has(evidence):
             continue  # never cite what the case does not contain
         in_request = requirement.status == "met_in_request"
-        source = evidence.source or ("original request" if in_request else "records supplied")
-        if in_request and not evidence.source:
-            enclosure = "in the original request"
+        given = (evidence.source or "").casefold()
+        source = evidence.source or (REQUEST_SOURCE if in_request else "records supplied")
+        if given == REQUEST_SOURCE or (in_request and not evidence.source):
+            source, enclosure = REQUEST_SOURCE, "in the original request"
+        elif given == ANSWERS_SOURCE:
+            # The patient's own answers: stated, but no record is enclosed for them.
+            source, enclosure = "the patient's answers", "not enclosed (patient's statement)"
         else:
             enclosure = f"Enclosure {enclosures.add(source, evidence.date)}"
         out.append(EvidenceContext(
@@ -287,9 +307,8 @@ def _requirement_context(number: int, requirement: RequirementResult,
     unmet = requirement.status == "unmet" or not evidence
     status = "unmet" if unmet else requirement.status
     numbers = [int(e.enclosure.split()[-1]) for e in evidence if e.enclosure.startswith("Encl")]
-    enclosed = _numbers_phrase(numbers)
-    if any(e.enclosure == "in the original request" for e in evidence):
-        enclosed = f"{enclosed}; in the original request" if enclosed else "in the original request"
+    others = sorted({e.enclosure for e in evidence if not e.enclosure.startswith("Encl")})
+    enclosed = "; ".join(([_numbers_phrase(numbers)] if numbers else []) + others)
     return RequirementContext(
         number=number, id=requirement.id, kind=requirement.kind,
         kind_label=KIND_WORDS.get(requirement.kind, requirement.kind), text=requirement.text,
@@ -410,7 +429,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     rules = PLAN_RULES[case.plan_type]
     patient = case.patient
     plan_name = case.payer or "your health plan"
-    supplied = _supplied_texts(case)
+    supplied = _Supplied(case)
 
     enclosures = _Enclosures()
     denial = case.denial
