@@ -27,6 +27,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ..contract import PLAN_TYPES, CaseError
@@ -40,6 +41,11 @@ PLAN_LABELS = {
     "other": "Other or not sure",
 }
 assert set(PLAN_LABELS) == set(PLAN_TYPES), "every contract plan type needs a label"
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 MODE_APPEAL = "appeal"
 MODE_CHECK = "check"
@@ -68,6 +74,16 @@ class IsoDateField(DateField):
             self.data = None
         if self.data is None:
             raise ValueError(f"“{text[:40]}” is not a date. {DATE_HINT}")
+
+
+class RequiredRadioField(RadioField):
+    """Radio buttons whose "nothing chosen" gets only the field's own required message, not also
+    WTForms' "Not a valid choice"."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
 
 
 def not_in_future(what: str):
@@ -105,12 +121,12 @@ def not_before_notice(form, field):
 
 
 class IntakeForm(FlaskForm):
-    mode = RadioField(
+    mode = RequiredRadioField(
         "What do you need?",
-        choices=[
+        choices=as_choices([
             (MODE_APPEAL, "I was denied: help me appeal"),
             (MODE_CHECK, "I haven't filed yet: check where I stand before I file"),
-        ],
+        ]),
         default=MODE_APPEAL,
         validators=[InputRequired("Choose whether you were denied or haven't filed yet.")],
     )
@@ -125,7 +141,7 @@ class IntakeForm(FlaskForm):
 
     plan_type = SelectField(
         "What kind of health plan is it?",
-        choices=[("", "Choose one…")] + [(key, PLAN_LABELS[key]) for key in PLAN_TYPES],
+        choices=as_choices([("", "Choose one…")] + [(key, PLAN_LABELS[key]) for key in PLAN_TYPES]),
         validators=[InputRequired("Choose the kind of health plan.")],
         description="It decides your deadline and who reviews the appeal.",
     )
@@ -274,11 +290,11 @@ def _question_field(question):
     help_text = _get(question, "help") or ""
     kind = _get(question, "type")
     if kind == "yes_no":
-        return RadioField(label, choices=YES_NO_CHOICES, default="", validators=[Optional()],
+        return RadioField(label, choices=as_choices(YES_NO_CHOICES), default="", validators=[Optional()],
                           description=help_text)
     if kind == "choice":
         pairs = _choice_pairs(_get(question, "choices"))
-        return RadioField(label, choices=pairs + [("", "I don't know")], default="",
+        return RadioField(label, choices=as_choices(pairs + [("", "I don't know")]), default="",
                           validators=[Optional()], description=help_text)
     if kind == "date":
         return IsoDateField(label, validators=[Optional(), not_in_future("This date")],
@@ -313,7 +329,8 @@ def build_intake_form(questions=(), *, letter_kinds=(), **kwargs) -> IntakeForm:
         names.append((name, question))
     form_class = type("ServiceIntakeForm", (IntakeForm,), attrs)
     form = form_class(**kwargs)
-    form.letter_kind.choices = [("", "The one that fits my result (recommended)")] + list(letter_kinds)
+    form.letter_kind.choices = as_choices(
+        [("", "The one that fits my result (recommended)")] + list(letter_kinds))
     form.question_fields = [(form[name], question) for name, question in names]
     return form
 

@@ -78,15 +78,16 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
     # The service's plain questions appear, and what was typed stays.
     service = load_library().resolve("72148")
     page.get_by_text(f"Criteria found: {service.name}").wait_for()
-    questions = {q.type: q for q in reversed(load_library().questions(service))}
-    page.get_by_label(questions["number"].text).press_sequentially("8")
-    yes_no = page.get_by_role("group", name=questions["yes_no"].text)
-    yes_no.get_by_label("Yes", exact=True).check()
+    questions = {q.id: q for q in load_library().questions(service)}
+    page.get_by_label(questions["pt_weeks"].text).press_sequentially("8")
+    for question_id in ("exam_visit", "treatment_failed"):
+        group = page.get_by_role("group", name=questions[question_id].text)
+        group.get_by_label("Yes", exact=True).check()
 
     page.get_by_label("Patient's full name").press_sequentially(PATIENT)
     page.get_by_label("Patient's date of birth").fill("1968-07-21")
     page.get_by_label("Member ID").press_sequentially("SYN998877")
-    page.get_by_label("Insurer or plan name").press_sequentially("Synthetic Mutual")
+    page.get_by_label("Insurer or plan name").press_sequentially("Cigna")
     page.get_by_label("Date on the denial notice").fill(days_ago(12))
     page.get_by_label("The reason for the denial").press_sequentially(
         "Not medically necessary: no record of 6 weeks of conservative treatment.")
@@ -99,6 +100,7 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
         f"{days_ago(40)}: Follow-up visit: radicular pain persists, decreased sensation left L5 "
         "dermatome, positive straight leg raise on the left.",
     ]))
+    page.get_by_label("Where these notes come from").press_sequentially("Synthetic Clinic notes")
 
     # Forgot the plan type: the page says so at the top and next to the field, keeping the rest.
     page.get_by_role("button", name="See where I stand").click()
@@ -115,6 +117,7 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
 
     # The result: where the case stands, then the letter (the page reloads itself meanwhile).
     page.get_by_role("heading", level=1, name=f"Your appeal: {service.name}").wait_for()
+    assert page.get_by_role("heading", name="Appeal now: your records meet the criteria").is_visible()
     assert page.get_by_role("heading", name="What the criteria ask for").is_visible()
     assert page.locator(".secret-link").count() == 1
     page.get_by_text("Your letter is ready").wait_for(timeout=90_000)
@@ -124,6 +127,9 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(OUTPUT / "result-phone.png"), full_page=True)
     page.screenshot(path=str(OUTPUT / "result-phone-top.png"))
+    page.locator("#letter").screenshot(path=str(OUTPUT / "result-phone-letter.png"))
+    page.locator("ol.requirements > li").first.screenshot(
+        path=str(OUTPUT / "result-phone-requirement.png"))
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the letter (Word)").click()

@@ -357,3 +357,56 @@ def test_pdf_download_when_libreoffice_is_there(client, app):
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The same pages from real form posts through the real matcher (not stored results)
+
+
+def _post_and_open(client, **changes):
+    from appeals.criteria import load_library
+
+    service = load_library().resolve("72148")
+    response = client.post("/", data=valid_form(questions_for=service.id, **changes))
+    assert response.status_code == 303
+    return client.get(response.headers["Location"])
+
+
+def test_matched_appeal_from_the_form(client):
+    response = _post_and_open(client, payer="Cigna", q_exam_visit="yes")
+    text = main_text(response)
+    assert "Appeal now" in text
+    # The quote from the patient's own note, and its date.
+    assert "Physical therapy completed, 8 weeks, 16 visits, no improvement." in \
+        section_text(response, "requirements-title")
+    assert "Nothing: every requirement is met" in section_text(response, "missing-title")
+    assert "Deadline to appeal" in text
+
+
+def test_matched_not_met_from_the_form_names_what_to_get(client):
+    response = _post_and_open(client, payer="Cigna")  # no in-person exam on record
+    assert "The criteria are not met yet" in main_text(response)
+    assert "in-person" in section_text(response, "missing-title")
+
+
+def test_matched_emergency_from_the_form_comes_first(client):
+    response = _post_and_open(client, payer="Cigna", q_bladder_bowel="yes")
+    first = parse(response).xpath('//main/*[not(self::div[@class="flashes"])]')[0]
+    assert "Go to emergency care now" in first.text_content()
+
+
+def test_matched_administrative_from_the_form(client):
+    response = _post_and_open(client, denial_code="197",
+                              denial_text="Precertification/authorization absent.")
+    text = main_text(response)
+    assert "about paperwork, not medical need" in text
+    assert "no prior authorization was obtained" in text
+
+
+def test_matched_check_before_filing_from_the_form(client):
+    response = _post_and_open(client, mode="check", payer="Cigna", q_exam_visit="yes")
+    tree = parse(response)
+    assert tree.xpath("//h1")[0].text_content().startswith("Where you stand")
+    text = main_text(response)
+    assert "You are ready to file" in text
+    assert "No deadline yet" in text

@@ -37,9 +37,9 @@ def _form_to_downloaded_letter(config: ServiceConfig) -> None:
             tree = parse(page)
             if tree.xpath('//meta[@http-equiv="refresh"]'):
                 return None  # still queued or being written: the browser would reload
-            return tree
+            return [tree]  # (a list: an lxml element's truth value is deprecated)
 
-        tree = wait_for(letter_ready, timeout=90, interval=0.5, message="the letter")
+        [tree] = wait_for(letter_ready, timeout=90, interval=0.5, message="the letter")
         assert "Your letter is ready" in tree.text_content(), worker.log()[-2000:]
         link = tree.xpath('//a[contains(@href, "letter.docx")]/@href')[0]
         download = client.get(link)

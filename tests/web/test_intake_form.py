@@ -37,12 +37,13 @@ def lumbar_service():
     return service
 
 
-def question_of_type(kind: str):
+def question_of_type(kind: str, service=None):
     library = load_library()
-    for question in library.questions(lumbar_service()):
+    service = service or lumbar_service()
+    for question in library.questions(service):
         if question.type == kind:
             return question
-    pytest.skip(f"the lumbar MRI has no {kind} question")
+    raise AssertionError(f"{service.name} has no {kind} question")
 
 
 def _with_questions_shown(**changes):
@@ -143,12 +144,31 @@ def test_invalid_answer_to_a_question_is_reported_next_to_it(client, app, kind, 
 
 
 def test_invalid_choice_answer_is_reported(client, app):
-    question = question_of_type("choice")
+    service = next(s for s in load_library().services
+                   if any(q.type == "choice" for q in load_library().questions(s)))
+    question = question_of_type("choice", service)
     name = question_field_name(question.id)
-    response = client.post("/", data=_with_questions_shown(**{name: "purple"}))
+    response = client.post("/", data=valid_form(service=service.name, questions_for=service.id,
+                                                **{name: "purple"}))
     assert response.status_code == 422
-    assert errors_for(parse(response), f"{name}-0")
+    tree = parse(response)
+    assert any("valid choice" in m for m in errors_for(tree, f"{name}-0"))
+    assert f"{name}-0" in summary_links(tree)
     assert appeal_count(app) == 0
+
+
+def test_choice_answer_reaches_the_case(client, app):
+    service = next(s for s in load_library().services
+                   if any(q.type == "choice" for q in load_library().questions(s)))
+    question = question_of_type("choice", service)
+    name = question_field_name(question.id)
+    response = client.post("/", data=valid_form(service=service.name, questions_for=service.id,
+                                                **{name: question.choices[0]}))
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.scalars(select(Appeal)).one().case_json
+    assert stored["service"] == service.id
+    assert stored["answers"] == {question.id: question.choices[0]}
 
 
 def test_every_error_of_a_bad_form_is_listed_and_marked(client, app):
