@@ -66,14 +66,16 @@ def _stamp(record, principal: Principal, created_at: dt.datetime | None) -> None
 
 
 def make_appeal(principal: Principal, *, created_at=None, batch_id=None, row_number=None,
-                letter: bool = True):
-    from appeals.models.appeals import DONE, Appeal, Letter
+                letter: bool = True, failed: bool = False):
+    from appeals.models.appeals import DONE, FAILED, Appeal, Letter
 
+    letter = letter and not failed
     appeal = Appeal(
         case_json=synthetic_case().model_dump(mode="json"),
         result_json=synthetic_result().to_json(),
         kind="appeal",
-        status=DONE,
+        status=FAILED if failed else DONE,
+        error="The template could not be read." if failed else None,
         batch_id=batch_id,
         row_number=row_number,
     )
@@ -87,19 +89,29 @@ def make_appeal(principal: Principal, *, created_at=None, batch_id=None, row_num
     return appeal
 
 
-def make_batch(principal: Principal, *, created_at=None, rows: int = 2):
+def make_batch(principal: Principal, *, created_at=None, rows: int = 2, failed_rows: int = 0,
+               invalid_rows: int = 0):
+    """A finished batch: `rows` valid rows with appeals (the last `failed_rows` of them failed),
+    then `invalid_rows` rows with problems."""
     from appeals.models.batches import FINISHED, Batch, BatchRow
 
-    batch = Batch(filename="synthetic.csv", status=FINISHED, total_rows=rows, invalid_rows=0,
-                  notes=[])
+    batch = Batch(filename="synthetic.csv", status=FINISHED, total_rows=rows + invalid_rows,
+                  invalid_rows=invalid_rows, notes=[])
     _stamp(batch, principal, created_at)
     db.session.add(batch)
     db.session.flush()
     for number in range(1, rows + 1):
-        appeal = make_appeal(principal, created_at=created_at, batch_id=batch.id, row_number=number)
+        appeal = make_appeal(principal, created_at=created_at, batch_id=batch.id, row_number=number,
+                             failed=number > rows - failed_rows)
         db.session.add(BatchRow(batch_id=batch.id, row_number=number,
                                 case_json=synthetic_case().model_dump(mode="json"),
                                 appeal_id=appeal.id))
+    for number in range(rows + 1, rows + invalid_rows + 1):
+        db.session.add(BatchRow(batch_id=batch.id, row_number=number,
+                                cells={"service": "MRI lumbar spine", "plan_type": "employer",
+                                       "patient_name": SYNTHETIC_NAME, "denial_notice_date": "31/31/2026"},
+                                problems=[{"column": "denial_notice_date", "field": "denial.notice_date",
+                                           "message": "not a date"}]))
     db.session.commit()
     return batch
 

@@ -51,6 +51,13 @@ def post_forms(html: str, page_url: str) -> list[dict]:
     return parser.forms
 
 
+def _get(client, url):
+    response = client.get(url)
+    response.get_data()
+    response.close()  # a streamed download keeps its request context until closed
+    return response
+
+
 @pytest.fixture
 def csrf_app(tmp_path):
     app = create_app({
@@ -103,13 +110,17 @@ def test_every_browser_form_needs_its_csrf_token(csrf_app):
         owner = make_user("owner.admin@example.test", "Owner Clinic", role="admin")
         records = Records(owner)
         _, join_token = invitations.create_invitation(owner.organization, owner)
+        # Records in the states that show their own forms (retry, fix a row).
+        failed_appeal = make_appeal(principal_of(owner), failed=True).id
+        mixed_batch = make_batch(principal_of(owner), rows=2, failed_rows=1, invalid_rows=1).id
+    extra_pages = [f"/appeals/{failed_appeal}", f"/bulk/{mixed_batch}", f"/bulk/{mixed_batch}/rows/3"]
     visitors = {"signed in": _sign_in_with_csrf(app, "owner.admin@example.test"),
                 "visitor": app.test_client()}
     seen: dict[str, str] = {}
     failures = []
     for who, client in visitors.items():
-        for page in _pages(app, records, join_token):
-            response = client.get(page)
+        for page in _pages(app, records, join_token) + extra_pages:
+            response = _get(client, page)
             if response.status_code != 200 or "text/html" not in response.content_type:
                 continue
             for form in post_forms(response.get_data(as_text=True), page):
@@ -121,13 +132,22 @@ def test_every_browser_form_needs_its_csrf_token(csrf_app):
                 seen[key] = page
                 fields = {k: v for k, v in form["fields"].items() if k != "csrf_token"}
                 posted = client.post(form["path"], data=fields)
+                posted.close()
                 if posted.status_code != 400:
                     failures.append(f"{who}: POST {form['path']} (form on {page}) without its CSRF "
                                     f"token answered {posted.status_code}, not 400")
     assert not failures, "\n".join(failures)
+    # Every browser route that takes a POST was reached through a form on some page (so a new
+    # one is checked too, or this names it: show it on a page above).
+    adapter = app.url_map.bind("localhost")
+    reached = {adapter.match(path, method="POST")[0] for path in seen}
+    posting = {rule.endpoint for rule in app.url_map.iter_rules()
+               if "POST" in rule.methods and not rule.rule.startswith("/api/")}
+    assert posting - reached == set(), "POST routes no page's form was found for"
     # The forms this must have found, at least: each area's main form.
     for expected in ("/login", "/logout", "/settings/tokens", "/organization/invitations",
-                     "/organization/retention", f"/settings/tokens/{records.token_id}/revoke"):
+                     "/organization/retention", f"/settings/tokens/{records.token_id}/revoke",
+                     f"/appeals/{records.appeal_id}/delete", f"/bulk/{records.batch_id}/delete"):
         assert expected in seen, f"no form posting to {expected} was found"
     if "intake.start" in app.view_functions:
         with app.test_request_context():
@@ -164,6 +184,7 @@ def test_security_headers_on_every_kind_of_response(app, client, user, api_heade
         "api error": client.get("/api/v1/me"),
         "static": client.get("/static/site.css"),
     }
+    responses["static"].close()
     client.post("/login", data={"email": "clinic.user@example.test", "password": PASSWORD})
     responses["appeal page"] = client.get(f"/appeals/{appeal_id}")
     responses["letter download"] = client.get(f"/appeals/{appeal_id}/letter.docx")
@@ -187,7 +208,7 @@ def test_pages_use_no_inline_script_or_style(app, client, user):
         _, join_token = invitations.create_invitation(owner.organization, owner)
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
     for page in _pages(app, records, join_token):
-        response = client.get(page)
+        response = _get(client, page)
         if "text/html" in response.content_type:
             found = inline.search(response.get_data(as_text=True))
             assert found is None, f"{page} uses inline code the CSP blocks: {found.group(0)!r}"
