@@ -365,7 +365,7 @@ def _correction(case: Case, result: MatchResult) -> CorrectionContext:
     if result.outcome != "administrative":
         return CorrectionContext(present=False, request_type="", title="", problem="", steps=[])
     category = result.denial.category if result.denial else "other"
-    service = _service_description(result)
+    service = _service_description(result, case)
     if category == "no_authorization":
         return CorrectionContext(
             present=True, request_type="retro-authorization",
@@ -414,8 +414,15 @@ def _right(text: str, basis: str) -> RightContext:
     return RightContext(text=text, basis=basis, sentence=sentence)
 
 
-def _service_description(result: MatchResult) -> str:
-    codes = ", ".join(result.service.codes)
+def _requested_codes(case: Case | None, result: MatchResult) -> list[str]:
+    """The CPT code the case asked for when it names one of the service's codes, else all."""
+    if case is not None and case.service.strip() in result.service.codes:
+        return [case.service.strip()]
+    return list(result.service.codes)
+
+
+def _service_description(result: MatchResult, case: Case | None = None) -> str:
+    codes = ", ".join(_requested_codes(case, result))
     return f"{result.service.name} (CPT {codes})" if codes else result.service.name
 
 
@@ -480,13 +487,18 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
 
     policy = result.policy
     if policy is not None:
-        citation = f"{policy.source} {policy.title}"
-        if policy.source and policy.title.casefold().startswith(policy.source.casefold()):
-            citation = policy.title
+        # "eviCore Spine Imaging Guidelines V1.0.2026, section SP.LB.0005.1.A"; a long publisher
+        # name goes after the title instead, in brackets.
+        short_source = len(policy.source) <= 30 and "(" not in policy.source
+        citation = policy.title
+        if short_source and not policy.title.casefold().startswith(policy.source.casefold()):
+            citation = f"{policy.source} {policy.title}"
         if policy.version:
             citation += f" {policy.version}"
         if policy.section:
             citation += f", section {policy.section}"
+        if not short_source:
+            citation += f" ({policy.source})"
         policy_ctx = PolicyContext(present=True, title=policy.title, source=policy.source,
                                    section=policy.section or "", version=policy.version or "",
                                    url=policy.url or "", citation=citation)
@@ -502,7 +514,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     if unmet:
         wanted = "; ".join(r.needed.rstrip(".") for r in unmet)
         clinic_request = (
-            f"I am preparing a request to {plan_name} for {_service_description(result)}. "
+            f"I am preparing a request to {plan_name} for {_service_description(result, case)}. "
             f"Please send me copies of any records showing: {wanted}. If the records do not "
             "exist yet, please tell me what visit, treatment or test is needed. "
             "Thank you.")
@@ -537,8 +549,8 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
             category_label=CATEGORY_WORDS.get(result.denial.category, "")
             if result.denial else ""),
         service=ServiceContext(name=result.service.name, codes=list(result.service.codes),
-                               cpt=result.service.codes[0] if result.service.codes else "",
-                               description=_service_description(result)),
+                               cpt=(_requested_codes(case, result) or [""])[0],
+                               description=_service_description(result, case)),
         policy=policy_ctx,
         pathway=PathwayContext(id=result.pathway.id if result.pathway else "",
                                title=result.pathway.title if result.pathway else ""),

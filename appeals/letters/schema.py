@@ -73,8 +73,9 @@ class DenialContext(_Ctx):
 class ServiceContext(_Ctx):
     name: str = _f("The service the criteria apply to.", "MRI lumbar spine without contrast")
     codes: list[str] = _f("Its CPT codes.", ["72148"])
-    cpt: str = _f("The first CPT code; may be empty.", "72148")
-    description: str = _f("Name with CPT code, for a sentence.",
+    cpt: str = _f("The CPT code requested (the case's code when it names one, else the first); "
+                  "may be empty.", "72148")
+    description: str = _f("Name with the requested CPT code(s), for a sentence.",
                           "MRI lumbar spine without contrast (CPT 72148)")
 
 

@@ -399,7 +399,8 @@ def crosswalk(doc, voice: str) -> None:
              [("i", "{{ r.kind_label }}")]],
             ["{%p for e in r.evidence %}",
              [("q", "\u201c{{ e.quote }}\u201d")],
-             ["{{ e.source }}, {{ e.date }}"],
+             ["{{ e.source }}{% if e.date_iso or not e.in_original_request %}, {{ e.date }}"
+              "{% endif %}"],
              "{%p endfor %}"],
             [["{{ r.enclosed_in }}"]],
         ],
