@@ -209,6 +209,12 @@ class IntakeForm(FlaskForm):
         description="For example “Dr. Lee's visit notes” or “Physical therapy records”.",
     )
     letter_kind = SelectField("Which letter do you want?", validators=[Optional()])
+    letter_template = SelectField(
+        "Letter template",
+        validators=[Optional()],
+        description="A template from your organization's library; the built-in letter fits most "
+        "cases.",
+    )
 
     continue_ = SubmitField("Continue")
     submit = SubmitField("See where I stand")
@@ -317,8 +323,9 @@ def _number(text: str | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def build_intake_form(questions=(), *, letter_kinds=(), **kwargs) -> IntakeForm:
-    """An IntakeForm with one field per question (the chosen service's) and the letter kinds."""
+def build_intake_form(questions=(), *, letter_kinds=(), templates=(), **kwargs) -> IntakeForm:
+    """An IntakeForm with one field per question (the chosen service's), the letter kinds and
+    the letter templates the person may use (id, name)."""
     attrs = {}
     names = []
     for question in questions:
@@ -331,6 +338,7 @@ def build_intake_form(questions=(), *, letter_kinds=(), **kwargs) -> IntakeForm:
     form = form_class(**kwargs)
     form.letter_kind.choices = as_choices(
         [("", "The one that fits my result (recommended)")] + list(letter_kinds))
+    form.letter_template.choices = as_choices([("", "The built-in letter")] + list(templates))
     form.question_fields = [(form[name], question) for name, question in names]
     return form
 

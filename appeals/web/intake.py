@@ -42,11 +42,21 @@ def _library():
 
 
 def _letter_kind_choices() -> list[tuple[str, str]]:
-    from .. import letters
+    from ..letters import LETTER_KINDS
 
-    kinds = getattr(letters, "LETTER_KINDS", None) or getattr(letters, "KINDS", ())
-    kinds = kinds.keys() if isinstance(kinds, dict) else kinds
-    return [(str(kind), LETTER_LABELS.get(str(kind), str(kind).capitalize())) for kind in kinds]
+    return [(kind, LETTER_LABELS.get(kind, kind.capitalize())) for kind in LETTER_KINDS]
+
+
+def _template_choices() -> list[tuple[str, str]]:
+    """The letter templates the caller may use (their own, their organization's, public ones)."""
+    from ..letter_templates.store import visible_templates
+
+    return [(template.id, template.name) for template in visible_templates(current_principal())]
+
+
+def _form(library, service, **kwargs) -> IntakeForm:
+    return build_intake_form(_questions(library, service), letter_kinds=_letter_kind_choices(),
+                             templates=_template_choices(), **kwargs)
 
 
 def _service_options(library) -> list[dict]:
@@ -95,16 +105,15 @@ def _render(form: IntakeForm, library, service, status: int = 200, notice: str |
 @intake.route("/", methods=["GET", "POST"])
 def start():
     library = _library()
-    kinds = _letter_kind_choices()
     if request.method == "GET":
-        form = build_intake_form(letter_kinds=kinds, formdata=None)
+        form = _form(library, None, formdata=None)
         if request.args.get("mode") == MODE_CHECK:
             form.mode.data = MODE_CHECK
         return _render(form, library, None)
 
     typed_service = request.form.get("service", "")
     service = _resolve(library, typed_service)
-    form = build_intake_form(_questions(library, service), letter_kinds=kinds)
+    form = _form(library, service)
     continuing = bool(form.continue_.data) and not form.submit.data
 
     if continuing:
@@ -137,20 +146,32 @@ def start():
         apply_case_errors(form, error, notes)
         return _render(form, library, service, 422)
     from .. import jobs
+    from ..letter_templates.store import resolve_template_for
 
+    principal = current_principal()
+    version_id = None
+    if form.letter_template.data:
+        try:
+            # The exact version is recorded, so the letter says which one it used.
+            version_id, _ = resolve_template_for(principal, form.letter_template.data)
+        except LookupError as error:
+            form.add_error("letter_template", str(error))
+            return _render(form, library, service, 422)
     try:
-        return _submit(case, form.letter_kind.data or None)
+        return _submit(case, form.letter_kind.data or None, version_id)
     except jobs.SubmissionError as error:
+        fields = {"letter": "letter_kind", "template": "letter_template"}
         for item in error.errors:
-            form.add_error("letter_kind" if item["field"] == "letter" else None, item["message"])
+            form.add_error(fields.get(item["field"]), item["message"])
         return _render(form, library, service, 422)
 
 
-def _submit(case, kind: str | None):
+def _submit(case, kind: str | None, template_version_id: str | None):
     from .. import jobs
 
     principal = current_principal()
-    appeal = jobs.submit_appeal(case, kind=kind, template_version_id=None, principal=principal)
+    appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id,
+                                principal=principal)
     if principal.is_anonymous:
         key = jobs.create_anonymous_access(appeal)
         grant_to_session(appeal)
@@ -170,7 +191,7 @@ def _csrf_failed(error):
     error page, so nothing is lost; the new page carries a fresh token."""
     library = _library()
     service = _resolve(library, request.form.get("service"))
-    form = build_intake_form(_questions(library, service), letter_kinds=_letter_kind_choices())
+    form = _form(library, service)
     form.add_error(None, "This form had expired, so nothing was sent. Check your answers and "
                    "submit again.")
     return _render(form, library, service, 400)

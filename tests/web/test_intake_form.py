@@ -377,3 +377,35 @@ def test_nothing_in_the_log_names_the_patient(client, app, caplog):
     for secret in (PATIENT_NAME, "SYN123456", "radiating to the left leg"):
         assert secret not in text
     assert not re.search(r"Rosalind", text)
+
+
+def test_signed_in_user_can_pick_their_template_and_others_cannot(app, user):
+    from appeals.access import Principal
+    from appeals.letter_templates.store import clone_builtin
+    from tests.accounts.conftest import sign_in
+    from tests.conftest import make_user
+
+    with app.app_context():
+        owner = Principal(user_id=user.id, organization_id=user.organization_id)
+        template, _ = clone_builtin(owner, "patient", name="Our clinic's patient letter")
+        template_id, version_id = template.id, template.current_version_id
+        make_user("outsider@example.test", "Outside Clinic")
+
+    client = app.test_client()
+    assert sign_in(client, user.email).status_code == 302
+    tree = parse(client.get("/"))
+    assert "Our clinic's patient letter" in [o.text for o in tree.xpath('//select[@name="letter_template"]/option')]
+    response = client.post("/", data=_with_questions_shown(letter_template=template_id))
+    assert response.status_code == 303
+    with app.app_context():
+        appeal = db.session.scalars(select(Appeal)).one()
+        assert appeal.template_version_id == version_id  # the exact version is recorded
+        assert appeal.owner_id == user.id  # a signed-in user owns what they file
+
+    outsider = app.test_client()
+    assert sign_in(outsider, "outsider@example.test").status_code == 302
+    assert not parse(outsider.get("/")).xpath('//select[@name="letter_template"]')
+    response = outsider.post("/", data=_with_questions_shown(letter_template=template_id))
+    assert response.status_code == 422
+    assert any("valid choice" in m for m in errors_for(parse(response), "letter_template"))
+    assert appeal_count(app) == 1
