@@ -271,3 +271,31 @@ def test_another_users_private_template_page_is_not_found(library_app, client, a
     assert client.get(f"/templates/{tid}").status_code == 404
     assert client.get(f"/templates/{tid}/preview").status_code == 404
     assert client.get(f"/templates/{tid}/download").status_code == 404
+
+
+# --- the preview's own guards ----------------------------------------------------------------
+
+
+def test_preview_render_has_a_hard_time_limit():
+    from appeals.letter_templates.preview import render_isolated
+
+    started = __import__("time").monotonic()
+    results = render_isolated(GOOD, [{}, {}], timeout=0.2)
+    assert __import__("time").monotonic() - started < 5
+    assert [r["ok"] for r in results] == [False, False]
+    assert "took longer than 0.2 s and was stopped" in results[0]["error"]
+
+
+@pytest.mark.libreoffice
+def test_preview_shows_page_images():
+    import shutil
+
+    from appeals.letter_templates.preview import render_samples
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    result = render_samples(GOOD, images=True)
+    assert result["images_note"] is None
+    for sample in result["samples"]:
+        assert sample["ok"] and sample["pages"], sample["key"]
+        assert all(page.startswith(b"\x89PNG") for page in sample["pages"])
