@@ -23,6 +23,8 @@ from flask import (
     url_for,
 )
 
+from flask_login import current_user
+
 from .. import jobs
 from ..access import get_owned_or_404, grant_to_session, scoped
 from ..audit import record_event
@@ -100,6 +102,7 @@ def show(appeal_id: str):
         in_progress=in_progress,
         refresh_seconds=REFRESH_SECONDS,
         access_link=link,
+        may_delete=_may_delete(appeal),
         pdf_available=letter is not None and _pdf_available(),
         requirement_status=REQUIREMENT_STATUS,
         denial_category=DENIAL_CATEGORY,
@@ -128,6 +131,12 @@ def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
     if not keep:
         session.pop(SHOWN_ONCE_KEY, None)
     return url_for("appeal_pages.open_link", appeal_id=appeal.id, key=pending["key"], _external=True)
+
+
+def _may_delete(appeal: Appeal) -> bool:
+    from ..privacy import may_delete
+
+    return may_delete(appeal, _signed_in_user())
 
 
 def _preview(letter) -> str | None:
@@ -191,6 +200,26 @@ def retry(appeal_id: str):
         jobs.retry_appeal(appeal)
         flash("Writing the letter again.", "info")
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
+
+
+def _signed_in_user():
+    return current_user if current_user and current_user.is_authenticated else None
+
+
+@appeal_pages.route("/appeals/<appeal_id>/delete", methods=["GET", "POST"])
+def delete(appeal_id: str):
+    """Delete an appeal and its letter now (asks first: a page, not a script dialog)."""
+    from ..privacy import delete_record, may_delete
+
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    if not may_delete(appeal, _signed_in_user()):
+        abort(403)
+    if request.method == "GET":
+        return render_template("appeals/delete.html", appeal=appeal, result=appeal.result_json)
+    delete_record(appeal)
+    flash("The appeal and its letter were deleted.", "info")
+    target = "appeal_pages.index" if _signed_in_user() else "intake.start"
+    return redirect(url_for(target), code=303)
 
 
 @appeal_pages.get("/a/<appeal_id>/<key>")

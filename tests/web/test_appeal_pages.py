@@ -410,3 +410,32 @@ def test_matched_check_before_filing_from_the_form(client):
     text = main_text(response)
     assert "You are ready to file" in text
     assert "No deadline yet" in text
+
+
+def test_patient_can_delete_their_appeal_after_confirming(client, app):
+    appeal_id, key = stored_appeal(app, "appeal", letter_text="x")
+    page = open_as_anonymous(client, appeal_id, key)
+    link = parse(page).xpath('//a[contains(@href, "/delete")]/@href')[0]
+    confirm = client.get(link)
+    assert confirm.status_code == 200
+    assert "cannot be undone" in main_text(confirm)
+    with app.app_context():
+        assert db.session.get(Appeal, appeal_id) is not None  # asking deletes nothing
+    response = client.post(parse(confirm).xpath("//main//form/@action")[0])
+    assert response.status_code == 303
+    assert "deleted" in main_text(client.get(response.headers["Location"]))
+    assert client.get(f"/appeals/{appeal_id}").status_code == 404
+    with app.app_context():
+        from appeals.models import Letter
+
+        assert db.session.get(Appeal, appeal_id) is None
+        assert db.session.scalars(select(Letter).where(Letter.appeal_id == appeal_id)).first() is None
+
+
+def test_nobody_else_can_delete_an_appeal(app):
+    appeal_id, key = stored_appeal(app, "appeal")
+    stranger = app.test_client()
+    assert stranger.get(f"/appeals/{appeal_id}/delete").status_code == 404
+    assert stranger.post(f"/appeals/{appeal_id}/delete").status_code == 404
+    with app.app_context():
+        assert db.session.get(Appeal, appeal_id) is not None
