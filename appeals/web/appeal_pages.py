@@ -150,16 +150,10 @@ def _preview(letter) -> str | None:
 
 
 def _pdf_available() -> bool:
-    try:
-        from ..letters import pdf
-    except ImportError:
-        return False
-    check = getattr(pdf, "pdf_available", None) or getattr(pdf, "available", None)
-    if check is None:
-        import shutil
+    """A PDF is offered where LibreOffice is installed (it makes the PDF from the .docx)."""
+    from ..letters.pdf import soffice_path
 
-        return shutil.which("soffice") is not None
-    return bool(check())
+    return soffice_path() is not None
 
 
 @appeal_pages.get("/appeals/<appeal_id>/letter.docx")
