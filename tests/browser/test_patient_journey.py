@@ -65,6 +65,8 @@ def browser():
 @pytest.mark.slow
 @pytest.mark.chromium
 def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, tmp_path):
+    from playwright.sync_api import expect  # imported here: without playwright the test skips
+
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
                                   java_script_enabled=False)
@@ -106,6 +108,7 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
     page.get_by_role("button", name="See where I stand").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     summary.wait_for()
+    expect(summary).to_be_focused()  # keyboard and screen-reader users land on the list
     summary.get_by_role("link", name="What kind of health plan is it?").click()
     plan = page.get_by_label("What kind of health plan is it?")
     assert plan.get_attribute("aria-invalid") == "true"
