@@ -28,7 +28,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import meta
-from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from lxml import etree
 
 from .errors import TemplateError
@@ -56,6 +56,7 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _DOCXTPL = DocxTemplate(None)
 _SPECIAL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _TAG = re.compile(r"<[^>]+>")
+_UNDEFINED_NAME = re.compile(r"'([^']*)' is undefined|has no attribute '([^']*)'")
 
 
 def _parser() -> etree.XMLParser:
@@ -101,8 +102,21 @@ class _Part:
 
     def error(self, exc: BaseException, lineno: int | None) -> TemplateError:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        # Python's own messages for these can quote a value, which may be patient data; the
+        # message is shown to template authors and stored with failed jobs, so say it plainly.
         if isinstance(exc, RecursionError):
             message = "the template calls itself without end (recursion)"
+        elif isinstance(exc, LookupError):
+            message = "the template looks up a key or position that does not exist"
+        elif isinstance(exc, ValueError) and not isinstance(exc, JinjaTemplateError):
+            message = f"a value could not be used here ({type(exc).__name__})"
+        elif isinstance(exc, UndefinedError):
+            # "... has no attribute 'nmae'" names what the author typed; a name that is not in
+            # the template came from the data (d[patient.name]) and is not repeated.
+            named = _UNDEFINED_NAME.search(message)
+            name = named and (named.group(1) or named.group(2))
+            if name and name not in "\n".join(self.lines):
+                message = "the template looks up a name that is not in the letter data"
         paragraph = snippet = None
         if lineno and 1 <= lineno <= len(self.lines):
             paragraph = lineno - 1 or None

@@ -185,3 +185,10 @@ def test_render_time_limit(monkeypatch):
 def test_autoescape_keeps_markup_out_of_the_document():
     text = render_text(make_docx("{{ x }}"), {"x": "</w:t></w:r><w:r><w:t>injected"})
     assert text == "</w:t></w:r><w:r><w:t>injected"
+
+
+def test_error_messages_do_not_quote_patient_data():
+    template = PreparedTemplate.from_bytes(make_docx("{{ lookup[patient.name] }}"))
+    with pytest.raises(TemplateError) as info:
+        template.render({"lookup": {}, "patient": {"name": "Alex Rivera"}})
+    assert "Alex" not in str(info.value)
