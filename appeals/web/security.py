@@ -57,11 +57,28 @@ def _add_headers(response):
 # A request line as servers log it: "GET /a/b?key=… HTTP/1.1". The query string goes.
 _QUERY_IN_REQUEST_LINE = re.compile(r'(\b[A-Z]{3,7} [^ ?"]*)\?[^ "]*')
 _URL_QUERY = re.compile(r"(https?://[^\s?\"']+)\?[^\s\"']*")
+# Secrets carried in the path: an anonymous patient's link /a/<id>/<key> and an invitation
+# /join/<token>. The id stays (it reveals nothing); the secret goes.
+_SECRET_PATHS = re.compile(r"(/a/[0-9a-f]{32}/|/join/)[A-Za-z0-9_\-]+")
+# Route variables holding such secrets (for the request log).
+SECRET_VIEW_ARGS = ("key", "token")
+REDACTED = "[redacted]"
 
 
 def redact_line(text: str) -> str:
     text = _QUERY_IN_REQUEST_LINE.sub(r"\1", text)
-    return _URL_QUERY.sub(r"\1", text)
+    text = _URL_QUERY.sub(r"\1", text)
+    return _SECRET_PATHS.sub(r"\1" + REDACTED, text)
+
+
+def loggable_path() -> str:
+    """The request's path with any secret route variable replaced (and no query string)."""
+    path = request.path
+    for name in SECRET_VIEW_ARGS:
+        value = (request.view_args or {}).get(name)
+        if isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
 
 
 def safe_exception_text(exc_info) -> str:
@@ -109,7 +126,7 @@ _request_log = logging.getLogger("appeals.requests")
 
 def _log_request(response):
     # Path only (ids are random and reveal nothing); never the query string or the body.
-    _request_log.info("%s %s %s", request.method, request.path, response.status_code)
+    _request_log.info("%s %s %s", request.method, loggable_path(), response.status_code)
     return response
 
 
