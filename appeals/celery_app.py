@@ -77,7 +77,8 @@ def celery_config(config) -> dict:
             "sweep-stuck-appeals": {
                 "task": SWEEP_TASK,
                 "schedule": timedelta(seconds=config["SWEEP_INTERVAL"]),
-                "options": {"queue": queue, "expires": config["SWEEP_INTERVAL"]},
+                # A sweep that waited this long behind busy workers is dropped: a newer one follows.
+                "options": {"queue": queue, "expires": config["SWEEP_INTERVAL"] * 10},
             },
             **privacy_beat_schedule(config),
         },

@@ -42,6 +42,8 @@ def defaults(instance_path: str) -> dict:
         # A broker or database hiccup is retried this many times, this many seconds apart.
         "LETTER_MAX_RETRIES": 3,
         "LETTER_RETRY_DELAY": 10,
+        # A job whose render was cut off this many times (worker died, hard time limit) fails.
+        "LETTER_MAX_ATTEMPTS": 3,
         # Worker children are replaced after this many tasks (bounds any slow leak).
         "WORKER_MAX_TASKS_PER_CHILD": 200,
         # The sweep runs this often and re-enqueues a job still "rendering" this long after it

@@ -45,6 +45,12 @@ template_resolver: Callable[[str], Any] | None = None
 template_access_check: Callable[[str, Principal], None] | None = None
 
 
+STOPPED_REASON = (
+    "Writing the letter was stopped {attempts} times before it finished (it took too long, or "
+    "the worker stopped). Retry it; if it happens again, the template may be too large."
+)
+
+
 class SubmissionError(ValueError):
     """A submission that cannot be accepted: ``errors`` is ``[{field, message}]`` like CaseError."""
 
@@ -177,6 +183,7 @@ def retry_appeal(appeal: Appeal) -> Appeal:
         return appeal
     appeal.status = QUEUED
     appeal.error = None
+    appeal.attempts = 0
     appeal.queued_at = utcnow()
     appeal.started_at = None
     appeal.finished_at = None
@@ -237,6 +244,11 @@ def render_appeal(appeal_id: str) -> None:
         return
     if _has_letter(appeal_id):
         _finish(appeal, DONE)
+        return
+    if appeal.attempts >= current_app.config["LETTER_MAX_ATTEMPTS"]:
+        # Every attempt so far died with its worker or ran past the hard time limit (neither
+        # leaves a chance to record why); stop here rather than sweep it up forever.
+        _finish(appeal, FAILED, STOPPED_REASON.format(attempts=appeal.attempts))
         return
     appeal.status = RENDERING
     appeal.started_at = utcnow()

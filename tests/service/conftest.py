@@ -73,8 +73,9 @@ class Deployment:
         self.app = create_app(config.app_config())
         self.client = self.app.test_client()
         with self.app.app_context():
-            self.user = make_user("service.tester@example.test", "Synthetic Clinic")
-            self.headers = bearer(self.user)
+            user = make_user("service.tester@example.test", "Synthetic Clinic")
+            self.user_id, self.organization_id = user.id, user.organization_id
+            self.headers = bearer(user)
 
     def dispose(self) -> None:
         with self.app.app_context():

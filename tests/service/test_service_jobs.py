@@ -166,3 +166,19 @@ def test_unknown_letter_kind_and_template_are_submission_errors(ctx, enqueued, m
         submit(principal=Principal(), kind="limerick", template_version_id="v1")
     assert {e["field"] for e in raised.value.errors} == {"letter", "template"}
     assert db.session.scalar(select(func.count()).select_from(Appeal)) == 0
+
+
+def test_a_job_cut_off_again_and_again_fails_instead_of_looping(ctx, enqueued):
+    # Each attempt died with its worker (or hit the hard time limit) and was swept up again.
+    appeal = submit(principal=Principal())
+    appeal.status, appeal.attempts = RENDERING, 3
+    db.session.commit()
+
+    jobs.render_appeal(appeal.id)
+
+    assert appeal.status == FAILED and "stopped 3 times" in appeal.error
+    assert letters_of(appeal.id) == 0
+    jobs.retry_appeal(appeal)  # a person asks again: a fresh set of attempts
+    assert appeal.status == QUEUED and appeal.attempts == 0
+    jobs.render_appeal(appeal.id)
+    assert appeal.status == DONE and letters_of(appeal.id) == 1

@@ -129,6 +129,7 @@ class WorkerProcess:
         self.name = name or f"w{uuid.uuid4().hex[:8]}"
         self.log_path = config.directory / f"worker-{self.name}.log"
         self.process: subprocess.Popen | None = None
+        self.beat_process: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
         command = [
@@ -137,13 +138,20 @@ class WorkerProcess:
             "--hostname", f"{self.name}@%h", "--queues", self.config.queue,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
-        if self.beat:
-            command += ["--beat", "--schedule", str(self.config.directory / f"beat-{self.name}")]
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             command, cwd=REPO, env=self.config.env(), stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        if self.beat:
+            # The scheduler as its own process (so child_pids() lists only the pool); kill() and
+            # stop() end it too.
+            self.beat_process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", "INFO",
+                 "--schedule", str(self.config.directory / f"beat-{self.name}")],
+                cwd=REPO, env=self.config.env(), stdout=self._log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     def log(self) -> str:
@@ -173,19 +181,34 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
+        self._reap_beat()
+
+    def _reap_beat(self) -> None:
+        if self.beat_process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.beat_process.pid, signal.SIGKILL)
+            self.beat_process.wait(timeout=30)
 
     def stop(self, timeout: float = 20) -> None:
         """Warm shutdown (finish the current task), then SIGKILL if it takes too long."""
         if self.process and self.process.poll() is None:
+            # To the main process only: it stops its pool children itself (SIGTERM to the whole
+            # group would kill them mid-task and have the pool start new ones).
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+                os.kill(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-        # Reap any pool child left behind in the group.
+        if self.beat_process is not None and self.beat_process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.beat_process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.beat_process.wait(timeout=timeout)
+        # Reap anything left behind in the group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
+        self._reap_beat()
         self._log.close()
 
 
