@@ -190,7 +190,7 @@ def test_preview_of_a_template_that_runs_away_shows_why(library_app, client, api
     # Passes the upload check (each number is small) but would loop 10^8 times: the sandbox's
     # budget stops it in every sample, and the preview says so.
     data = make_docx(["{% for a in range(9999) %}{% for b in range(9999) %}"
-                      "{{ service.description }}{% endfor %}{% endfor %}"])
+                      "{% endfor %}{% endfor %}{{ patient.name }}"])
     response = upload(client, api_headers, data=data)
     assert response.status_code == 201
     tid = response.json["template"]["id"]
