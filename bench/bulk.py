@@ -73,6 +73,23 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -86,6 +103,7 @@ class MemorySampler:
     def __init__(self, workers):
         self.workers = workers
         self.peaks: dict[str, int] = {}
+        self.pool_cpu: dict[int, float] = {}  # pool pid -> CPU seconds used (last seen)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -97,14 +115,23 @@ class MemorySampler:
                 self._note(f"worker {number} main", rss_kib(main))
                 for child in children(main):
                     self._note(f"worker {number} pool", rss_kib(child))
+                    self.pool_cpu[child] = cpu_seconds(child)
             time.sleep(0.2)
 
     def _note(self, name: str, kib: int) -> None:
         self.peaks[name] = max(self.peaks.get(name, 0), kib)
 
     def __enter__(self):
+        self._start_cpu = {}
+        for worker in self.workers:
+            for child in children(worker.process.pid):
+                self._start_cpu[child] = cpu_seconds(child)
         self._thread.start()
         return self
+
+    @property
+    def pool_cpu_seconds(self) -> float:
+        return sum(used - self._start_cpu.get(pid, 0.0) for pid, used in self.pool_cpu.items())
 
     def __exit__(self, *exc):
         self._stop.set()
@@ -160,6 +187,7 @@ def run_batch(app, principal, rows: int, workers) -> dict:
 
     data = synthetic_csv(rows)
     with app.app_context(), MemorySampler(workers) as sampler:
+        busy_before, all_before = machine_busy_seconds()
         started = time.perf_counter()
         batch = batches.stage_file(data, f"bench-{rows}.csv", principal, source="api",
                                    max_bytes=50 * 1024 * 1024)
@@ -174,6 +202,7 @@ def run_batch(app, principal, rows: int, workers) -> dict:
                 break
             time.sleep(0.25)
         finished = time.perf_counter()
+        busy_after, all_after = machine_busy_seconds()
         size = 0
         for chunk in batches.iter_archive(record):
             size += len(chunk)
@@ -183,7 +212,8 @@ def run_batch(app, principal, rows: int, workers) -> dict:
         "rows": rows, "letters": progress.done, "stage": staged - started,
         "work": finished - staged, "zip": zipped - finished, "zip_mib": size / 2**20,
         "upload_to_letters": finished - started, "total": zipped - started,
-        "peaks": dict(sampler.peaks),
+        "peaks": dict(sampler.peaks), "pool_cpu": sampler.pool_cpu_seconds,
+        "machine_busy": (busy_after - busy_before) / (all_after - all_before),
     }
 
 
@@ -233,6 +263,10 @@ def run() -> None:
               f"(target {TARGET_LETTERS_PER_SECOND}); total {result['total']:.1f} s = staging "
               f"{result['stage']:.1f} s + letters {result['work']:.1f} s + ZIP "
               f"{result['zip']:.1f} s ({result['zip_mib']:.0f} MiB)")
+        print(f"         where the time goes: worker pools used {1000 * result['pool_cpu'] / result['letters']:.1f} "
+              f"CPU-ms per letter (match + render + their share of SQL); the machine's cores were "
+              f"{100 * result['machine_busy']:.0f}% busy (workers, PostgreSQL, Redis, this process "
+              f"and anything else running)")
         peaks = ", ".join(f"{name} {kib / 1024:.0f} MiB" for name, kib in
                           sorted(result["peaks"].items()))
         print(f"         peak RSS: {peaks}")

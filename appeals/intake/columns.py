@@ -285,6 +285,46 @@ def split_documentation(text: str) -> list[str]:
     return [part.strip() for part in DOCUMENT_SEPARATOR.split(text) if part.strip()]
 
 
+# As on the web form: a note that starts with YYYY-MM-DD is dated by it; list bullets are dropped.
+_DATED_NOTE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*[:\-–—,]?\s*(.*)$", re.S)
+_BULLETS = "•*-– "
+
+
+def documentation_notes(text: str) -> tuple[list[dict[str, str]], list[str]]:
+    """The documentation cell as contract documents ``[{text, date?}]``, and the problems."""
+    notes: list[dict[str, str]] = []
+    problems: list[str] = []
+    for number, part in enumerate(split_documentation(text), start=1):
+        note = part.lstrip(_BULLETS).strip()
+        if not note:
+            continue
+        match = _DATED_NOTE.match(note)
+        if match:
+            try:
+                date = parse_date(match.group(1))
+            except ValueError:
+                problems.append(f"note {number}: {match.group(1)!r} is not a real date")
+                continue
+            if date > dt.date.today():
+                problems.append(f"note {number}: the date {date.isoformat()} is in the future")
+                continue
+            if not match.group(2).strip():
+                problems.append(f"note {number}: there is a date but no note after it")
+                continue
+            notes.append({"text": match.group(2).strip(), "date": date.isoformat()})
+        else:
+            notes.append({"text": note})
+    return notes, problems
+
+
+def unescape_cell(text: str) -> str:
+    """A leading apostrophe before = + - @ is the spreadsheet's "this is text" mark (and what the
+    manifest and the invalid-rows download add): drop it."""
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
+
+
 def _patient_name(cells: Mapping[str, str]) -> str:
     if cells.get("patient_name"):
         return cells["patient_name"]
@@ -340,7 +380,7 @@ def row_to_case(
     """Build the contract case for one row. ``cells`` maps contract columns to cell text.
     ``letter_choices`` maps a normalized letter name to its canonical value (kinds and the
     template ids this user may use); None accepts any value."""
-    cells = {k: (v or "").strip() for k, v in cells.items()}
+    cells = {k: unescape_cell((v or "").strip()) for k, v in cells.items()}
     parsed = ParsedRow(row=row, cells=dict(cells))
 
     def problem(column: str, message: str) -> None:
@@ -410,7 +450,11 @@ def row_to_case(
     if cells.get("original_request"):
         data["original_request"] = cells["original_request"]
     if cells.get("documentation"):
-        data["documentation"] = [{"text": t} for t in split_documentation(cells["documentation"])]
+        notes, note_problems = documentation_notes(cells["documentation"])
+        for message in note_problems:
+            problem("documentation", message)
+        if notes:
+            data["documentation"] = notes
 
     if cells.get("letter"):
         if letter_choices is None:

@@ -66,6 +66,18 @@ def test_documentation_cell_splits_on_new_lines_and_pipes():
     assert split_documentation("a|b") == ["a|b"]
 
 
+def test_documentation_notes_are_dated_like_the_web_form():
+    parsed = row_to_case(5, {"service": "72148", "plan_type": "employer", "documentation":
+                             "- 2025-01-10: PT started | • X-ray normal\n2025-02-30: bad date"})
+    assert [p.message for p in parsed.problems] == ["note 3: '2025-02-30' is not a real date"]
+    assert parsed.problems[0].field == "documentation"
+    parsed = row_to_case(5, {"service": "72148", "plan_type": "employer", "documentation":
+                             "- 2025-01-10: PT started | • X-ray normal", "patient_name": "'=x"})
+    assert [(d.text, d.date) for d in parsed.case.documentation] == [
+        ("PT started", dt.date(2025, 1, 10)), ("X-ray normal", None)]
+    assert parsed.case.patient.name == "=x"  # the spreadsheet's text mark is dropped
+
+
 def test_row_becomes_the_contract_case():
     parsed = row_to_case(2, {
         "service": "72148", "plan_type": "ERISA", "patient_name": "Doe, Jane",
