@@ -400,7 +400,8 @@ def remove_member(user_id: int):
 
 
 # ----------------------------------------------------------------------------------------------
-# Deleting an appeal or a batch now (appeals.privacy.delete_record)
+# Deleting a batch now (appeals.privacy.delete_record). An appeal's delete page is
+# appeal_pages.delete (the web pages area), built on the same helpers.
 
 
 def _deleter():
@@ -426,30 +427,6 @@ def _confirm_delete(record, *, what: str, detail: str, back: str, done: str):
         flash(f"The {what} is deleted, with everything in it. It cannot be brought back.", "info")
         return redirect(done, code=303)
     return render_template("accounts/delete.html", what=what, detail=detail, back=back)
-
-
-def _after_delete() -> str:
-    for endpoint in ("appeal_pages.index", "intake.start"):
-        if endpoint in current_app.view_functions and (
-            current_user.is_authenticated or endpoint == "intake.start"
-        ):
-            return url_for(endpoint)
-    return "/"
-
-
-@auth.route("/appeals/<appeal_id>/delete", methods=["GET", "POST"])
-def delete_appeal(appeal_id: str):
-    from ..access import get_owned_or_404
-    from ..models.appeals import Appeal
-
-    appeal = get_owned_or_404(Appeal, appeal_id)
-    return _confirm_delete(
-        appeal, what="appeal",
-        detail="The case you entered, its result and its letter are deleted now.",
-        back=url_for("appeal_pages.show", appeal_id=appeal.id)
-        if "appeal_pages.show" in current_app.view_functions else "/",
-        done=_after_delete(),
-    )
 
 
 @auth.route("/bulk/<batch_id>/delete", methods=["GET", "POST"])
