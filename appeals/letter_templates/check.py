@@ -164,6 +164,10 @@ def check_docx(data: bytes, variable_names: Iterable[str] | None = None) -> Chec
                     f"the {label} contain template tags, but {label} are not filled in when a "
                     "letter is made; move the tags into the body", part=label))
     _check_properties(package, report)
+    # Errors first (they block the upload), each group in document order.
+    order = {label: i for i, label in enumerate(report.parts)}
+    report.problems.sort(key=lambda p: (p.severity != "error", order.get(p.part, len(order)),
+                                        p.paragraph or 0))
     report.variables = sorted(uses.values(), key=lambda v: (v.known, v.path))
     return report
 

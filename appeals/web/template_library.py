@@ -9,10 +9,13 @@ memory-limited child process, so a hostile template cannot hang a web process.
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint, Response, abort, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField, TextAreaField
@@ -39,6 +42,16 @@ VISIBILITY_CHOICES = [
 def _hook_into_jobs(state) -> None:
     # Single appeals and batches resolve library templates through jobs' hooks.
     store.register_with_jobs()
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+@templates.app_template_filter("backticks_to_code")
+def backticks_to_code(text: str | None) -> Markup:
+    """Check messages quote tags in `backticks`; show those as <code> (everything escaped)."""
+    escaped = str(escape(text or ""))
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", escaped))
 
 
 class UploadForm(FlaskForm):

@@ -219,16 +219,17 @@ def test_pages_upload_refused_then_accepted_then_preview(library_app, client, us
     assert page.status_code == 200 and b"Upload a template" in page.data
     assert b"Copy to my templates" in page.data
 
-    bad = make_docx(["Hello {{ patient.nme }}"])
+    bad = make_docx(["Hello {{ patient.nme }}", "<b>{{ x.__class__ }}</b>"])
     response = client.post("/templates/", data={
         "name": "Mine", "visibility": "private", "file": (io.BytesIO(bad), "mine.docx")},
         content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "The template was not accepted" in html
-    assert "did you mean <code>patient.name</code>" in html or \
-        "did you mean `patient.name`" in html
+    assert "<code>patient.nme</code> is not a letter variable — did you mean " \
+           "<code>patient.name</code>?" in html
     assert "body, paragraph 1" in html
+    assert "<b>" not in html and "&lt;b&gt;{{ x.__class__ }}&lt;/b&gt;" in html  # escaped
 
     response = client.post("/templates/", data={
         "name": "Mine", "visibility": "private", "file": (io.BytesIO(GOOD), "mine.docx")},
