@@ -57,15 +57,36 @@ class BatchError(ValueError):
 
 
 class LetterChooser:
-    """Resolves a `letter` value (a built-in kind or a template id) for one principal, once per
-    distinct value."""
+    """Resolves a `letter` value for one principal, once per distinct value: a built-in kind, or
+    a template of the library the principal may use (by id, version id or name), recorded as
+    the exact template version."""
 
     def __init__(self, principal: Principal):
-        self.principal = principal
         from .letters import LETTER_KINDS
 
+        self.principal = principal
         self.kinds = {normalize_label(k): k for k in LETTER_KINDS}
         self._cache: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self._names: dict[str, str] | None = None
+
+    def _template_names(self) -> dict[str, str]:
+        """Normalized template name -> template id (names used twice are left out)."""
+        if self._names is None:
+            try:
+                from .letter_templates.store import visible_templates
+            except ImportError:
+                visible_templates = None
+            names: dict[str, str | None] = {}
+            if visible_templates is not None and self.principal.user_id is not None:
+                for template in visible_templates(self.principal):
+                    key = normalize_label(template.name)
+                    names[key] = None if key in names else template.id
+            self._names = {k: v for k, v in names.items() if v}
+        return self._names
+
+    def _unknown(self, value: str) -> str:
+        return (f"unknown letter {value!r}: use one of {', '.join(sorted(self.kinds.values()))}, "
+                "or the name or id of a template in your library")
 
     def resolve(self, value: str) -> tuple[str | None, str | None, str | None]:
         """(kind, template_version_id, problem)."""
@@ -73,18 +94,19 @@ class LetterChooser:
             return self._cache[value]
         key = normalize_label(value)
         if key in self.kinds:
-            answer = (self.kinds[key], None, None)
-        elif jobs.template_resolver is None:
-            answer = (None, None, f"unknown letter {value!r}: use one of "
-                      + ", ".join(sorted(self.kinds.values())))
+            answer: tuple[str | None, str | None, str | None] = (self.kinds[key], None, None)
         else:
+            answer = (None, None, self._unknown(value))
+            template_id = self._template_names().get(key, value.strip())
             try:
-                if jobs.template_access_check is not None:
-                    jobs.template_access_check(value, self.principal)
-                answer = (None, value, None)
+                from .letter_templates.store import resolve_template_for
+
+                version_id, _ = resolve_template_for(self.principal, template_id)
+                answer = (None, version_id, None)
+            except ImportError:  # no template library installed
+                pass
             except LookupError:
-                answer = (None, None, f"unknown letter {value!r}: use one of "
-                          + ", ".join(sorted(self.kinds.values())) + ", or a template id")
+                pass
         self._cache[value] = answer
         return answer
 

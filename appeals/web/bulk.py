@@ -40,8 +40,6 @@ CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 class UploadForm(FlaskForm):
     file = FileField("Spreadsheet (CSV or XLSX)", validators=[FileRequired("Choose a file.")])
     letter = SelectField("Letter for rows without a `letter` cell", validators=[Optional()])
-    template = StringField("…or a template id from your library",
-                           validators=[Optional(), Length(max=64)])
 
 
 class FixedRowsForm(FlaskForm):
@@ -53,10 +51,16 @@ class MappingForm(FlaskForm):
 
 
 def _letter_options() -> list[tuple[str, str]]:
+    """The built-in kinds, then the library templates this user may use."""
     from .intake import LETTER_LABELS
 
     options = [("", "The letter that suits each row's outcome")]
     options += [(k, LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
+    try:
+        from ..letter_templates.store import visible_templates
+    except ImportError:
+        return options
+    options += [(t.id, f"Template: {t.name}") for t in visible_templates(current_principal())]
     return options
 
 
@@ -85,7 +89,7 @@ def upload():
     if not form.validate_on_submit():
         return render_template("bulk/index.html", form=form, batches=_recent_batches(),
                                progress=batches.progress), 400
-    letter = (form.template.data or "").strip() or form.letter.data or None
+    letter = form.letter.data or None
     try:
         batch = batches.stage_file(form.file.data.read(), form.file.data.filename or "",
                                    current_principal(), source="web", letter=letter)

@@ -279,3 +279,31 @@ def test_sample_csv_is_valid_and_matches_the_example(app):
     assert sample == (root / "examples" / "bulk" / "sample.csv").read_bytes()
     parsed = list(parse_sheet(sample).rows)
     assert len(parsed) == 2 and all(p.valid for p in parsed)
+
+
+def test_letter_column_names_a_library_template_and_records_its_version(app, clinic):
+    from appeals.access import Principal
+    from appeals.letters import builtin_template_bytes
+    from appeals.letter_templates.store import create_template
+    from appeals.models import User
+
+    client, headers = clinic
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "billing@clinic.example.test"))
+        template, _ = create_template(Principal(user.id, user.organization_id),
+                                      name="Our clinic letter",
+                                      data=builtin_template_bytes("clinician"))
+        version_id = template.current_version_id
+    rows = [HEADERS, good_row(0), good_row(1), good_row(2)]
+    rows[1][HEADERS.index("Letter")] = "our clinic letter"
+    rows[2][HEADERS.index("Letter")] = "advocate"
+    rows[3][HEADERS.index("Letter")] = "someone else's template"
+    batch_id = batch_id_from(upload(client, to_csv(rows)))
+    status = client.get(f"/api/v1/batches/{batch_id}", headers=headers).get_json()
+    assert (status["done"], status["invalid"]) == (2, 1)
+    assert status["errors"][0]["row"] == 4 and "unknown letter" in status["errors"][0]["message"]
+    with app.app_context():
+        chosen = {a.row_number: (a.kind, a.template_version_id)
+                  for a in db.session.scalars(select(Appeal))}
+    assert chosen[2][1] == version_id
+    assert chosen[3] == ("advocate", None)
