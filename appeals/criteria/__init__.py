@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .folding import compile_folded
 from .schema import Concept, Question, Service, Sign, Source, Vocabulary
 
 __all__ = [
@@ -80,6 +81,101 @@ class CompiledConcept:
     id: str
     concept: Concept
     regex: re.Pattern
+    # Lower-case words one of which must appear for the regex to match (None: always try it).
+    # A substring test is far cheaper than a regex scan, and most concepts are absent from a note.
+    literals: tuple[str, ...] | None = None
+    folded: re.Pattern | None = None   # the case-insensitive patterns, for folded text
+    cased: re.Pattern | None = None    # patterns with a case-sensitive part, for the original
+
+    def search(self, text: str, folded_text: str) -> bool:
+        return bool((self.folded and self.folded.search(folded_text))
+                    or (self.cased and self.cased.search(text)))
+
+    def finditer(self, text: str, folded_text: str):
+        """Matches in document order (offsets are the same in the text and its folded copy)."""
+        found = list(self.folded.finditer(folded_text)) if self.folded else []
+        if self.cased:
+            found += self.cased.finditer(text)
+            found.sort(key=lambda m: m.start())
+        return found
+
+
+def _compile_concept(cid: str, concept: Concept) -> CompiledConcept:
+    plain = [p for p in concept.patterns if "(?-i:" not in p]
+    cased = [p for p in concept.patterns if "(?-i:" in p]
+    return CompiledConcept(
+        cid, concept,
+        re.compile("|".join(f"(?:{p})" for p in concept.patterns), re.I),
+        required_literals(concept.patterns),
+        compile_folded("|".join(f"(?:{p})" for p in plain)) if plain else None,
+        re.compile("|".join(f"(?:{p})" for p in cased), re.I) if cased else None,
+    )
+
+
+try:  # the standard library's own regex parser, used only to find required literal text
+    from re import _constants as _sre_c, _parser as _sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover - older layouts
+    _sre_c = _sre_parse = None
+
+
+def _literal_run(items) -> str:
+    """The longest run of literal characters that every match of this sequence contains."""
+    best = cur = ""
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            cur += chr(av).lower()
+            continue
+        if op is _sre_c.AT:
+            continue  # \b and friends are zero-width: the run goes on
+        if op is _sre_c.SUBPATTERN and not any(o is _sre_c.BRANCH for o, _ in av[-1]):
+            inner = _literal_run(list(av[-1]))
+            best, cur = max(best, cur, inner, key=len), ""
+            continue
+        best, cur = max(best, cur, key=len), ""
+    return max(best, cur, key=len)
+
+
+def _alternatives(items) -> list[str] | None:
+    """Literal texts one of which every match of this sequence contains, or None."""
+    if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
+        out: list[str] = []
+        for branch in items[0][1][1]:
+            found = _alternatives(list(branch))
+            if found is None:
+                return None
+            out += found
+        return out
+    options: list[list[str]] = []
+    run = _literal_run(items).strip()
+    if len(run) >= 2:
+        options.append([run])
+    for op, av in items:  # a required group of alternatives: "(?:positive|+) SLR"
+        found = None
+        if op is _sre_c.SUBPATTERN:
+            found = _alternatives(list(av[-1]))
+        elif op is _sre_c.BRANCH:
+            found = _alternatives([(op, av)])
+        if found:
+            options.append(found)
+    if not options:
+        return None
+    return max(options, key=lambda words: min(len(w) for w in words))
+
+
+def required_literals(patterns: list[str]) -> tuple[str, ...] | None:
+    """For a concept's patterns: literal texts, one of which any match contains; else None."""
+    if _sre_parse is None:
+        return None
+    out: list[str] = []
+    for pattern in patterns:
+        try:
+            found = _alternatives(list(_sre_parse.parse(pattern, re.I)))
+        except Exception:  # noqa: BLE001 - an unusual pattern simply gets no shortcut
+            return None
+        if found is None:
+            return None
+        out += found
+    return tuple(dict.fromkeys(out))
 
 
 class Library:
@@ -89,17 +185,15 @@ class Library:
         self.services = services
         self.vocabulary = vocabulary
         self._by_id = {s.id: s for s in services}
-        self.concepts = {
-            cid: CompiledConcept(cid, c, re.compile("|".join(f"(?:{p})" for p in c.patterns), re.I))
-            for cid, c in vocabulary.concepts.items()
-        }
+        self.concepts = {cid: _compile_concept(cid, c) for cid, c in vocabulary.concepts.items()}
+        # Matched against folded text (see folding.py).
         self.payer_patterns = [
-            (rule, re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.I))
+            (rule, compile_folded("|".join(f"(?:{p})" for p in rule.patterns)))
             for rule in vocabulary.payers
         ]
-        self.denial_phrases = [(rule, re.compile(rule.pattern, re.I)) for rule in vocabulary.denial_phrases]
+        self.denial_phrases = [(rule, compile_folded(rule.pattern)) for rule in vocabulary.denial_phrases]
         self.imaging_results = [
-            (result, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
+            (result, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))  # has (?-i:OA)
             for result in ("nondiagnostic", "abnormal", "normal")
             if (patterns := vocabulary.imaging_results.get(result))
         ]
@@ -107,10 +201,11 @@ class Library:
             re.compile("|".join(f"(?:{p})" for p in vocabulary.other_exams), re.I)
             if vocabulary.other_exams else None
         )
-        self.urgent_regex = (
+        self.urgent_regex = (  # has case-sensitive parts (STAT): matched against the original text
             re.compile("|".join(f"(?:{p})" for p in vocabulary.urgent_phrases), re.I)
             if vocabulary.urgent_phrases else None
         )
+        self.cache: dict = {}  # derived lookups the matcher memoizes per library
         self._questions = {
             s.id: [q for name in s.question_sets for q in vocabulary.question_sets[name]] + list(s.questions)
             for s in services

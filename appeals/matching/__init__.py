@@ -14,6 +14,7 @@ import re
 
 from ..contract import Case, MatchResult, PathwayRef, PolicyRef, ServiceRef
 from ..criteria import Library, Service, load_library
+from ..criteria.folding import fold
 from . import text as tx
 from .deadlines import deadline_for, next_level
 from .denial import ADMINISTRATIVE, classify
@@ -28,8 +29,9 @@ _STALE_AFTER = dt.timedelta(days=365)
 def payer_variant(library: Library, payer: str | None) -> tuple[str, str | None]:
     """('evicore', label) for "Cigna"; ('acr', None) when the payer is unknown or not named."""
     if payer:
+        folded = fold(payer)
         for rule, regex in library.payer_patterns:
-            if regex.search(payer):
+            if regex.search(folded):
                 return rule.variant, rule.label
     return "acr", None
 
@@ -39,11 +41,13 @@ def choose_service(library: Library, case: Case) -> Service | None:
     found = library.candidates(case.service)
     if len(found) <= 1:
         return found[0] if found else None
-    notes = " ".join([case.service, case.original_request or ""] + [d.text for d in case.documentation])
+    notes = "\n".join([case.service, case.original_request or ""] + [d.text for d in case.documentation])
+    parsed = None
     for service in found:
         for concept in service.selected_by:
             for m in library.concepts[concept].regex.finditer(notes):
-                if not tx.ParsedText(notes).is_negated(m.start(), m.end()):
+                parsed = parsed or tx.ParsedText(notes)
+                if not parsed.is_negated(m.start(), m.end()):
                     return service
     return next((s for s in found if not s.selected_by), found[0])
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..contract import Denial, DenialResult
 from ..criteria import Library
+from ..criteria.folding import fold
 
 # Which category wins when the letter and the codes say several things: the reasons that change
 # what to do (correct and resubmit rather than argue the criteria) come first.
@@ -38,7 +39,7 @@ def classify(denial: Denial, library: Library) -> DenialReading:
             if entry:
                 found.append((entry.category, None))
                 meaning = meaning or entry.meaning
-    text = denial.text or ""
+    text = fold(denial.text or "")
     for rule, regex in library.denial_phrases:
         if regex.search(text):
             found.append((rule.category, rule.aspect))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..contract import Case
 from ..criteria import Library, Service
+from ..criteria.folding import compile_folded, fold
 from . import text as tx
 
 REQUEST = "request"
@@ -89,15 +90,14 @@ class Facts:
 _SYMPTOM_WORDS = r"(?:pain|symptoms?|sciatica|radiculopathy|headaches?|LBP|numbness|weakness|complaints?)"
 import re  # noqa: E402  (kept next to the patterns it serves)
 
-_ONSET_DATE = re.compile(
+_ONSET_DATE = compile_folded(
     rf"(?:{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:began|started|start(?:ing)?|since|beginning|onset)"
-    r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?)\s*[:,]?\s*(?:on\s+|in\s+)?$",
-    re.I,
+    r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?)\s*[:,]?\s*(?:on\s+|in\s+)?$"
 )
-_SYMPTOM_DURATION = re.compile(
-    rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$", re.I
+_SYMPTOM_DURATION = compile_folded(
+    rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$"
 )
-_THERAPY_DONE = re.compile(r"\b(?:completed|finished|ended|discharged)\b", re.I)
+_THERAPY_DONE = compile_folded(r"\b(?:completed|finished|ended|discharged)\b")
 
 
 def _documents(case: Case):
@@ -110,6 +110,14 @@ def _documents(case: Case):
 
 def concepts_for(library: Library, service: Service | None) -> list[str]:
     """The concepts worth reading for a service (all of them when the service is unknown)."""
+    key = service.id if service else None
+    cached = library.cache.get(("concepts_for", key))
+    if cached is None:
+        cached = library.cache[("concepts_for", key)] = _concepts_for(library, service)
+    return cached
+
+
+def _concepts_for(library: Library, service: Service | None) -> list[str]:
     if service is None:
         return list(library.concepts)
     needed: set[str] = {"clinical_exam", "reevaluation", "exercise_prescription", "no_improvement",
@@ -134,23 +142,27 @@ def concepts_for(library: Library, service: Service | None) -> list[str]:
 
 def extract(case: Case, library: Library, service: Service | None, reference: dt.date) -> Facts:
     facts = Facts()
-    wanted = concepts_for(library, service)
+    # A concept none of whose words appear anywhere in the case is not looked for at all.
+    everything = fold("\n".join([case.original_request or ""] + [d.text for d in case.documentation]))
+    wanted = [c for c in concepts_for(library, service)
+              if (words := library.concepts[c].literals) is None or any(w in everything for w in words)]
     therapy_ids = {c for c in wanted if library.concepts[c].concept.therapy}
     imaging_ids = {c for c in wanted if library.concepts[c].concept.imaging}
-    outcome_failed = library.concepts["no_improvement"].regex
-    outcome_improved = library.concepts["improved"].regex
-    prescription = library.concepts["exercise_prescription"].regex
+    outcome_failed = library.concepts["no_improvement"]
+    outcome_improved = library.concepts["improved"]
+    prescription = library.concepts["exercise_prescription"]
     reevaluation = library.concepts["reevaluation"].regex
 
     for origin, text, source, doc_date, index in _documents(case):
         parsed = tx.ParsedText(text)
+        lowered = fold(text)
         found_dates = tx.dates_in(text)
         doc_has_prescription = False
         doc_courses: list[Course] = []
         for cid in wanted:
             compiled = library.concepts[cid]
             concept = compiled.concept
-            for m in compiled.regex.finditer(text):
+            for m in _matches(compiled, text, lowered, parsed):
                 sentence = parsed.sentence_at(m.start())
                 if sentence is None:
                     continue
@@ -168,9 +180,11 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                     continue
                 chunk = text[sentence.start:sentence.end]
                 if cid in therapy_ids:
+                    chunk_dates = [(a - sentence.start, b - sentence.start, d) for a, b, d in found_dates
+                                   if sentence.start <= a and b <= sentence.end]
                     doc_courses.append(_course(cid, mention, chunk, m.start() - sentence.start,
                                                doc_date, outcome_failed, outcome_improved,
-                                               prescription))
+                                               prescription, chunk_dates))
                 elif cid in imaging_ids:
                     facts.studies.append(_study(cid, mention, chunk, m.end() - sentence.start, when,
                                                 library))
@@ -192,7 +206,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
         else:
             facts.documented_sides |= tx.sides_in(text, parsed)
         if facts.age is None and origin == DOCUMENT or (facts.age is None and origin == REQUEST):
-            age = tx.AGE.search(text)
+            age = tx.AGE.search(lowered)
             if age and 0 < int(age["age"]) < 130:
                 facts.age, facts.age_evidence = int(age["age"]), f"{age.group(0)} ({source})"
     _link_home_programs(facts, library)
@@ -223,9 +237,33 @@ def _date_near(found: list[tuple[int, int, dt.date]], sentence: tx.Sentence, pos
     return inside[-1] if inside else None
 
 
-def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, prescription_rx) -> Course:
+def _matches(compiled, text: str, lowered: str, parsed: tx.ParsedText) -> list:
+    """A concept's matches, scanning only the sentences that contain one of its words."""
+    if compiled.literals is None:
+        return compiled.finditer(text, lowered)
+    sentences = set()
+    for word in compiled.literals:
+        at = lowered.find(word)
+        while at != -1:
+            sentence = parsed.sentence_at(at)
+            if sentence is not None:
+                sentences.add((sentence.start, sentence.end))
+            at = lowered.find(word, at + 1)
+    found = []
+    for start, end in sorted(sentences):
+        if compiled.folded:
+            found += compiled.folded.finditer(lowered, start, end)
+        if compiled.cased:
+            found += compiled.cased.finditer(text, start, end)
+    if compiled.folded and compiled.cased:
+        found.sort(key=lambda m: m.start())
+    return found
+
+
+def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, prescription_rx,
+            dates) -> Course:
     course = Course(cid, mention)
-    span = tx.date_range_in(chunk)
+    span = tx.date_range_in(chunk, dates)
     if span:
         course.start, course.end = span
         course.weeks = (course.end - course.start).days / 7
@@ -236,19 +274,19 @@ def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, presc
         if course.weeks is None or weeks > course.weeks:
             course.weeks = weeks
     if course.end is None:
-        dates = tx.dates_in(chunk)
         if dates:
-            course.end = dates[-1][2] if _THERAPY_DONE.search(chunk) or len(dates) == 1 else None
+            course.end = dates[-1][2] if _THERAPY_DONE.search(fold(chunk)) or len(dates) == 1 else None
         if course.end is None:
             course.end = doc_date
     if course.start is None and course.end is not None and course.weeks:
         course.start = course.end - dt.timedelta(weeks=course.weeks)
         course.start_estimated = True
-    if failed_rx.search(chunk):
+    folded = fold(chunk)
+    if failed_rx.search(chunk, folded):
         course.outcome = "failed"
-    elif improved_rx.search(chunk):
+    elif improved_rx.search(chunk, folded):
         course.outcome = "improved"
-    course.prescribed = bool(prescription_rx.search(chunk))
+    course.prescribed = prescription_rx.search(chunk, folded)
     return course
 
 
@@ -286,7 +324,7 @@ def _read_onset(facts, parsed, found_dates, origin, source, doc_date, index) -> 
         sentence = parsed.sentence_at(start)
         if sentence is None:
             continue
-        before = text[max(sentence.start, start - 60):start]
+        before = parsed.folded[max(sentence.start, start - 60):start]
         if _ONSET_DATE.search(before):
             _set_onset(facts, when, parsed, sentence, source, doc_date, origin, index, False)
             return
@@ -296,7 +334,7 @@ def _read_onset(facts, parsed, found_dates, origin, source, doc_date, index) -> 
         sentence = parsed.sentence_at(start)
         if sentence is None:
             continue
-        before = text[max(sentence.start, start - 50):start]
+        before = parsed.folded[max(sentence.start, start - 50):start]
         if _SYMPTOM_DURATION.search(before):
             when = doc_date - dt.timedelta(weeks=weeks)
             _set_onset(facts, when, parsed, sentence, source, doc_date, origin, index, True)

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..criteria.folding import compile_folded, fold
+
 # ---------------------------------------------------------------------------------------------
 # Sentences and negation
 
@@ -20,35 +22,29 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 
 # Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
 # "no weakness", "negative for fever", "return precautions for bladder changes").
-_PRE_NEGATION = re.compile(
+_PRE_NEGATION = compile_folded(
     r"\b(?:no|not|denies|denied|deny|denying|negative for|without|free of|absence of|never|nor"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
-    r"|warning signs|family history of|(?:mother|father|sister|brother|parent)s? (?:had|has|with))\b",
-    re.I,
-)
+    r"|warning signs|family history of|(?:mother|father|sister|brother|parent)s? (?:had|has|with))\b")
 # Where a negation's reach ends: a contrasting or new affirmative clause.
-_SCOPE_END = re.compile(
+_SCOPE_END = compile_folded(
     r"\b(?:but|however|although|though|except|yet|aside from|apart from|which|who|presents?"
     r"|reports?|complains?|c/o|endorses|positive for|now|has|had|with|after|since|despite"
     r"|and (?:has|had|reports|is|was|then))\b|[:(]"
-    r"|,\s*(?=(?:small|large|mild|moderate|severe|marked|trace|positive|\+|\d|tender|swollen)\b)",
-    re.I,
+    r"|,\s*(?=(?:small|large|mild|moderate|severe|marked|trace|positive|\+|\d|tender|swollen)\b)"
 )
 _MAX_SCOPE_WORDS = 10
+_WORD = re.compile(r"\S+")
 # Words after a finding that deny it ("SLR negative", "x-ray not done", "cauda equina ruled out").
-_POST_NOT_DONE = re.compile(
+_POST_NOT_DONE = compile_folded(
     r"^[\s:,-]*(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
     r"(?:not (?:done|performed|tried|attempted|completed|obtained|ordered|present|seen|found|elicited)"
-    r"|never (?:done|performed|tried|obtained)|none\b|n/a\b)",
-    re.I,
-)
-_POST_DENIED = re.compile(
+    r"|never (?:done|performed|tried|obtained)|none\b|n/a\b)")
+_POST_DENIED = compile_folded(
     r"^[\s:,-]*(?:syndrome\s+|sign\s+|test\s+)?(?:(?:was|were|is|are|has been|have been)\s+)?"
-    r"(?:negative|ruled out|denied|absent\b)",
-    re.I,
-)
+    r"(?:negative|ruled out|denied|absent\b)")
 
 
 @dataclass
@@ -61,10 +57,11 @@ class Sentence:
 class ParsedText:
     """A text split into sentences, each with the spans its negations cover."""
 
-    __slots__ = ("text", "sentences", "_starts")
+    __slots__ = ("text", "folded", "sentences", "_starts")
 
     def __init__(self, text: str):
         self.text = text
+        self.folded = fold(text)
         self.sentences: list[Sentence] = []
         pos = 0
         for m in _SENTENCE_END.finditer(text):
@@ -81,15 +78,15 @@ class ParsedText:
         if end <= start:
             return
         sentence = Sentence(start, end)
-        chunk = self.text[start:end]
+        chunk = self.folded[start:end]
         for cue in _PRE_NEGATION.finditer(chunk):
             scope_start = cue.end()
             rest = chunk[scope_start:]
             stop = _SCOPE_END.search(rest)
             scope_end = scope_start + (stop.start() if stop else len(rest))
-            words = list(re.finditer(r"\S+", chunk[scope_start:scope_end]))
+            words = _WORD.findall(chunk, scope_start, scope_end)
             if len(words) > _MAX_SCOPE_WORDS:
-                scope_end = scope_start + words[_MAX_SCOPE_WORDS - 1].end()
+                scope_end = [m.end() for m in _WORD.finditer(chunk, scope_start, scope_end)][_MAX_SCOPE_WORDS - 1]
             # The span starts at the cue itself: a finding named inside it ("family *history of*
             # cancer") is covered, while one the cue opens ("no improvement") is not (see below).
             sentence.negated.append((start + cue.start(), start + scope_end))
@@ -113,7 +110,7 @@ class ParsedText:
             return False
         if any(a < start < b for a, b in sentence.negated):
             return True
-        after = self.text[end:sentence.end]
+        after = self.folded[end:sentence.end]
         if _POST_NOT_DONE.match(after):
             return True
         return bool(result_words_deny and _POST_DENIED.match(after))
@@ -125,15 +122,13 @@ class ParsedText:
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-DATE = re.compile(
+DATE = compile_folded(
     r"(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
     r"|(?P<us>\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>\d{4}|\d{2})\b)"
     rf"|(?P<named>\b(?P<nm>{_MONTH})\s+(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ny>\d{{4}})\b)"
     rf"|(?P<dmy>\b(?P<dd>\d{{1,2}})\s+(?P<dm>{_MONTH})\s+(?P<dy>\d{{4}})\b)"
     rf"|(?P<my>\b(?P<mm>{_MONTH})\s+(?P<my_y>\d{{4}})\b)"
-    r"|(?P<numeric_my>\b(?P<qm>\d{1,2})/(?P<qy>\d{4})\b)",
-    re.I,
-)
+    r"|(?P<numeric_my>\b(?P<qm>\d{1,2})/(?P<qy>\d{4})\b)")
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -164,21 +159,25 @@ def date_from_match(m: re.Match) -> dt.date | None:
 def dates_in(text: str) -> list[tuple[int, int, dt.date]]:
     """Every date in the text as (start, end, date); impossible dates are skipped."""
     out = []
-    for m in DATE.finditer(text):
+    for m in DATE.finditer(fold(text)):
         d = date_from_match(m)
         if d is not None and 1900 <= d.year <= 2100:
             out.append((m.start(), m.end(), d))
     return out
 
 
-_RANGE_JOIN = re.compile(r"^\s*(?:to|through|thru|until|till|-|–|—)\s*$", re.I)
+_RANGE_JOIN = compile_folded(r"^\s*(?:to|through|thru|until|till|-|–|—)\s*$")
 
 
-def date_range_in(text: str) -> tuple[dt.date, dt.date] | None:
-    """'2024-12-16 to 2025-02-10', '12/16/24–2/10/25', 'from Dec 16, 2024 through Feb 10, 2025'."""
-    found = dates_in(text)
+def date_range_in(text: str, found: list[tuple[int, int, dt.date]] | None = None
+                  ) -> tuple[dt.date, dt.date] | None:
+    """'2024-12-16 to 2025-02-10', '12/16/24–2/10/25', 'from Dec 16, 2024 through Feb 10, 2025'.
+
+    ``found`` may pass the dates already read from ``text`` (offsets within it).
+    """
+    found = dates_in(text) if found is None else found
     for (s1, e1, d1), (s2, e2, d2) in zip(found, found[1:]):
-        if _RANGE_JOIN.match(text[e1:s2]) and d2 >= d1:
+        if _RANGE_JOIN.match(fold(text[e1:s2])) and d2 >= d1:
             return d1, d2
     return None
 
@@ -193,14 +192,12 @@ _NUMBER_WORDS = {
 }
 _WORD_NUMBER = "|".join(k for k in _NUMBER_WORDS if _NUMBER_WORDS[k])
 _UNIT = r"days?|weeks?|wks?|wk|months?|mos?|mths?|years?|yrs?"
-DURATION = re.compile(
+DURATION = compile_folded(
     # digits: "x8 wks", "6-week", "42d", "6-8 weeks" (the lower end counts)
     r"(?:(?<=\bx)|(?<=×)|(?<![\w/.-]))(?P<n>\d+(?:\.\d+)?)(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?"
     rf"\s*-?\s*(?P<unit>{_UNIT}|d|w|mo)\b"
     # words: "six weeks", "two months", "a week" (never "an" + "d" in "and")
-    rf"|\b(?P<nw>{_WORD_NUMBER})(?:\s*(?:-|to|or)\s*(?:{_WORD_NUMBER}))?[\s-]+(?P<unit_w>{_UNIT})\b",
-    re.I,
-)
+    rf"|\b(?P<nw>{_WORD_NUMBER})(?:\s*(?:-|to|or)\s*(?:{_WORD_NUMBER}))?[\s-]+(?P<unit_w>{_UNIT})\b")
 _WEEKS_PER = {"d": 1 / 7, "w": 1.0, "m": 52 / 12, "y": 52.0}
 
 
@@ -217,7 +214,7 @@ def _number(word: str) -> float | None:
 def durations_in(text: str) -> list[tuple[int, int, float]]:
     """Every duration as (start, end, weeks). A range ('6-8 weeks') counts its lower end."""
     out = []
-    for m in DURATION.finditer(text):
+    for m in DURATION.finditer(fold(text)):
         n = _number(m["n"] or m["nw"])
         if n is None or n <= 0 or n > 1000:
             continue
@@ -236,23 +233,22 @@ def weeks_words(weeks: float) -> str:
 # ---------------------------------------------------------------------------------------------
 # Age, side, contrast
 
-AGE = re.compile(
-    r"\b(?P<age>\d{1,3})\s*[- ]?\s*(?:y/?o\b|yo\b|yrs? old|years?[- ]old|year-old|-year-old|y\.o\.)",
-    re.I,
-)
+AGE = compile_folded(
+    r"\b(?P<age>\d{1,3})\s*[- ]?\s*(?:y/?o\b|yo\b|yrs? old|years?[- ]old|year-old|-year-old|y\.o\.)")
 
-LEFT = re.compile(r"\b(?:left|lt|l)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bleft\b|\(LT\)|-LT\b|\bLT\b", re.I)
-RIGHT = re.compile(r"\b(?:right|rt|r)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bright\b|\(RT\)|-RT\b|\bRT\b", re.I)
-BILATERAL = re.compile(r"\bbilateral(?:ly)?\b|\bboth (?:knees|shoulders|hips|sides)\b", re.I)
+LEFT = compile_folded(r"\b(?:left|lt|l)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bleft\b|\(LT\)|-LT\b|\bLT\b")
+RIGHT = compile_folded(r"\b(?:right|rt|r)\b(?=\s*(?:knee|shoulder|hip|leg|arm|side|sided|lower|upper))|\bright\b|\(RT\)|-RT\b|\bRT\b")
+BILATERAL = compile_folded(r"\bbilateral(?:ly)?\b|\bboth (?:knees|shoulders|hips|sides)\b")
 
 
 def sides_in(text: str, parsed: ParsedText | None = None) -> set[str]:
     """Which sides ('left', 'right') the text names, skipping negated mentions."""
     sides = set()
-    if BILATERAL.search(text):
+    folded = fold(text)
+    if BILATERAL.search(folded):
         return {"left", "right"}
     for name, regex in (("left", LEFT), ("right", RIGHT)):
-        for m in regex.finditer(text):
+        for m in regex.finditer(folded):
             if parsed is None or not parsed.is_negated(m.start(), m.end()):
                 sides.add(name)
                 break
@@ -260,20 +256,20 @@ def sides_in(text: str, parsed: ParsedText | None = None) -> set[str]:
 
 
 CONTRAST = [
-    ("without_and_with", re.compile(
+    ("without_and_with", compile_folded(
         r"(?:with(?:out)?|w/?o?|wo)\s*(?:and|&|\+|/)\s*(?:with(?:out)?|w/?o?|wo)\s+(?:IV\s+)?contrast"
-        r"|\bw/wo\b|pre[- ] and post[- ]?contrast", re.I)),
-    ("without", re.compile(
-        r"(?:\bwithout|\bw/o|\bwo)\s+(?:IV\s+)?(?:contrast|gad\w*|dye)|\bnon-?contrast|\bno (?:IV )?contrast",
-        re.I)),
-    ("with", re.compile(
-        r"(?:\bwith|\bw/)\s*(?:IV\s+)?(?:contrast|gad\w*)|\bcontrast-enhanced|\bpost-?contrast", re.I)),
+        r"|\bw/wo\b|pre[- ] and post[- ]?contrast")),
+    ("without", compile_folded(
+        r"(?:\bwithout|\bw/o|\bwo)\s+(?:IV\s+)?(?:contrast|gad\w*|dye)|\bnon-?contrast|\bno (?:IV )?contrast")),
+    ("with", compile_folded(
+        r"(?:\bwith|\bw/)\s*(?:IV\s+)?(?:contrast|gad\w*)|\bcontrast-enhanced|\bpost-?contrast")),
 ]
 
 
 def contrast_in(text: str) -> str | None:
     """'without', 'with' or 'without_and_with' when the text says which, else None."""
+    folded = fold(text)
     for name, regex in CONTRAST:
-        if regex.search(text):
+        if regex.search(folded):
             return name
     return None
