@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
     app.config.setdefault("LOGIN_RATE_LIMIT", "20 per minute; 200 per hour")
     app.config.setdefault("INVITATION_DAYS", 7)
+    app.config.setdefault("MAIL_RATE_LIMIT", "5 per hour")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."
     login_manager.login_message_category = "info"

@@ -7,6 +7,7 @@ and the security headers and log filter (appeals.web.security) for the whole app
 
 from __future__ import annotations
 
+import smtplib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -444,3 +445,71 @@ def delete_batch(batch_id: str):
         back=url_for("bulk.batch", batch_id=batch.id) if has_pages else "/",
         done=url_for("bulk.index") if has_pages else "/",
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# An anonymous patient emails their own link to themselves (only where mail is configured)
+
+
+@auth.app_template_global("mail_configured")
+def _mail_configured() -> bool:
+    from ..accounts.mail import mail_configured
+
+    return mail_configured()
+
+
+def _appeal_for_link(link: str):
+    """The anonymous appeal a link of ours opens (its key checked), else None."""
+    from werkzeug.exceptions import HTTPException
+
+    from .. import jobs
+
+    path = urlsplit(link or "").path
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    if endpoint != "appeal_pages.open_link":
+        return None
+    appeal = jobs.appeal_for_access_key(args["appeal_id"], args["key"])
+    if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
+        return None
+    return appeal
+
+
+@auth.post("/link/email")
+@limits.limiter.limit(lambda: current_app.config["MAIL_RATE_LIMIT"])
+def email_link():
+    from ..accounts.mail import mail_configured, send_mail
+    from ..accounts.users import AccountError, normalize_email
+
+    if not mail_configured():
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    link = request.form.get("link", "")
+    appeal = _appeal_for_link(link)
+    if appeal is None:
+        abort(404)
+    back = url_for("appeal_pages.show", appeal_id=appeal.id)
+    try:
+        address = normalize_email(request.form.get("email", ""))
+    except AccountError as error:
+        flash(f"The link was not sent: {error.message}", "error")
+        return redirect(back, code=303)
+    days = current_app.config.get("DEFAULT_RETENTION_DAYS") or 90
+    body = (
+        "Here is the link to the appeal you started. Anyone with it can open the appeal, so keep "
+        f"it private:\n\n{link}\n\nIt works until you delete the appeal, or {days} days after "
+        "you created it, when it is deleted for your privacy.\n\nYou asked for this email on the "
+        "appeal's page. If you did not, you can ignore it.\n"
+    )
+    try:
+        send_mail(address, "Your appeal link", body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.warning("sending an appeal link failed (mail server error)")
+        flash("The email could not be sent right now. Copy the link instead.", "error")
+        return redirect(back, code=303)
+    record_event("link_emailed", appeal)
+    flash("We sent the link to the address you gave. We did not keep the address.", "info")
+    return redirect(back, code=303)

@@ -1,0 +1,36 @@
+"""Sending an email, when the deployment configured a mail server (MAIL_* settings). Small on
+purpose: the only mail is an anonymous patient's own link, sent to them at their request."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def mail_configured() -> bool:
+    config = current_app.config
+    return bool(config.get("MAIL_SERVER") and config.get("MAIL_SENDER"))
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message; raises OSError/smtplib.SMTPException when the server refuses."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    server, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 587)
+    timeout = float(config.get("MAIL_TIMEOUT") or 10)
+    if config.get("MAIL_USE_SSL"):
+        connection = smtplib.SMTP_SSL(server, port, timeout=timeout)
+    else:
+        connection = smtplib.SMTP(server, port, timeout=timeout)
+    with connection:
+        if config.get("MAIL_USE_TLS", True) and not config.get("MAIL_USE_SSL"):
+            connection.starttls()
+        if config.get("MAIL_USERNAME"):
+            connection.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        connection.send_message(message)
