@@ -32,9 +32,11 @@ def days_ago(days: int) -> str:
     return (dt.date.today() - dt.timedelta(days=days)).isoformat()
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    config = ServiceConfig.embedded(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path)
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One server and worker for the module (starting a worker takes seconds)."""
+    directory = tmp_path_factory.mktemp("browser-service")
+    config = ServiceConfig.embedded(f"sqlite:///{directory / 'app.sqlite'}", directory)
     app = create_app(config.app_config())
     with app.app_context():
         db.create_all()
@@ -49,7 +51,7 @@ def live_server(tmp_path):
         thread.join(timeout=10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -159,4 +161,23 @@ def test_form_reads_well_on_a_phone(live_server, browser):
                     page.get_by_label("Your notes and records")):
         box = element.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.chromium
+def test_enter_continues_first_then_submits(live_server, browser):
+    """Pressing Enter in a field: before the questions are shown it continues to them; after, it
+    submits (what a person expects from a form they have finished)."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_label("The scan that was requested").press_sequentially("MRI lumbar spine")
+    page.get_by_label("The scan that was requested").press("Enter")
+    page.get_by_text("Criteria found: MRI lumbar spine").wait_for()
+    page.get_by_label("Insurer or plan name").press_sequentially("Cigna")
+    page.get_by_label("Insurer or plan name").press("Enter")
+    # Submitted: the form is incomplete, so the error summary lists what is missing.
+    page.get_by_role("alert").filter(has_text="problem").wait_for()
+    assert page.get_by_label("Insurer or plan name").input_value() == "Cigna"
     context.close()
