@@ -169,7 +169,7 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
         max_rows=current_app.config.get("BULK_MAX_ROWS", MAX_ROWS),
     )
     batch = _new_batch(principal, filename, source, letter)
-    batch.notes = [f"header found on row {sheet.header_row} ({sheet.format.upper()})",
+    batch.notes = [f"Header found on row {sheet.header_row} ({sheet.format.upper()})",
                    *sheet.notes]
     chooser = LetterChooser(principal)
     pending: list[dict] = []

@@ -212,7 +212,7 @@ def parse_sheet(
             f"the header (row {header_row}) cannot be used: " + "; ".join(header.problems))
     notes = []
     if header.ignored:
-        notes.append("columns not used: " + ", ".join(repr(h) for h in header.ignored))
+        notes.append("Columns not used: " + ", ".join(repr(h) for h in header.ignored))
     return ParsedSheet(
         format=sheet.format, header_row=header_row, header=header, delimiter=sheet.delimiter,
         rows=_parsed_rows(rows, header, letter_choices, max_rows), notes=notes,

@@ -39,7 +39,7 @@ CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 
 class UploadForm(FlaskForm):
     file = FileField("Spreadsheet (CSV or XLSX)", validators=[FileRequired("Choose a file.")])
-    letter = SelectField("Letter for rows without a `letter` cell", validators=[Optional()])
+    letter = SelectField("Letter for rows whose letter column is empty", validators=[Optional()])
 
 
 class FixedRowsForm(FlaskForm):
