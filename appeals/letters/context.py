@@ -113,8 +113,8 @@ _REQUEST_RIGHTS = [
 ]
 _NEXT_LEVEL = {
     "erisa": "If the plan upholds the denial, {I} may request external review by an independent "
-             "review organization within 4 months of the final decision, and {I} keep{s} {my} right to "
-             "bring a civil action under ERISA section 502(a).",
+             "review organization within 4 months of the final decision, and {I} keep{s} {my} "
+             "right to bring a civil action under ERISA section 502(a).",
     "aca": "If the plan upholds the denial, {I} may request external review by an independent "
            "review organization within 4 months of the final decision (45 CFR 147.136).",
     "medicare_advantage": "If the plan does not decide fully in my favor, it must forward the "

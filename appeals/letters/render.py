@@ -41,7 +41,8 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                    "officeDocument")
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 _TEMPLATED_TYPES = (  # content types whose parts are Jinja templates (as in docxtpl)
     _WML + "header+xml",

@@ -634,9 +634,10 @@ def advocate_template():
     para(doc, "The criteria", style="Heading 1")
     para(doc, "The published criteria for this service are {{ policy.citation }}."
               "{% if pathway.title %} The patient's records meet the pathway \u201c"
-              "{{ pathway.title }}\u201d.{% endif %}{% if omitted_requirements and denial.present %}"
-              " The original request left out records that show {{ omitted_requirements|length }} of its "
-              "requirements; they are enclosed now.{% endif %}")
+              "{{ pathway.title }}\u201d.{% endif %}"
+              "{% if omitted_requirements and denial.present %} The original request left out "
+              "records that show {{ omitted_requirements|length }} of its requirements; they are "
+              "enclosed now.{% endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if cited_requirements %}")
     para(doc, "How the records meet each requirement", style="Heading 1")
