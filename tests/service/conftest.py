@@ -13,8 +13,8 @@ from appeals.extensions import db
 from support.workers import ServiceConfig, postgres_database, running_worker
 from tests.conftest import bearer, make_user
 
-# Synthetic: no real patient. Meets the lumbar MRI criteria (six weeks of therapy, re-evaluation,
-# radicular signs) that the original request left out, so the letter is an appeal.
+# Synthetic: no real patient. Meets the lumbar MRI criteria (six weeks of treatment, a candidate
+# for an injection) that the original request left out, so the letter is an appeal.
 LUMBAR_CASE = {
     "service": "72148",
     "plan_type": "employer",
@@ -31,6 +31,9 @@ LUMBAR_CASE = {
          "source": "Physical therapy discharge summary"},
         {"text": "Re-evaluation 2026-08-25: persistent L5 radicular pain, straight leg raise "
                  "positive at 40 degrees, decreased sensation L5 dermatome.",
+         "date": "2026-08-25", "source": "Office note"},
+        {"text": "Plan: referred to spine surgery for evaluation; candidate for lumbar epidural "
+                 "steroid injection, MRI needed to plan the injection.",
          "date": "2026-08-25", "source": "Office note"},
     ],
 }

@@ -1,0 +1,156 @@
+"""`appeals run`, the embedded way, as `make run` starts it: a real web server and a real worker
+process on the SQLite broker. From an API post to a downloaded letter; oversized bodies refused by
+the real server; Ctrl-C stops both processes."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import docx
+import pytest
+
+from appeals import create_app
+from appeals.accounts.tokens import create_token
+from appeals.extensions import db
+from support.workers import REPO, wait_for
+from tests.conftest import make_user
+
+from .conftest import LUMBAR_CASE, matcher_ready
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not matcher_ready(), reason="the matcher is not in the tree yet"),
+]
+LIMIT = 200_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids whose command line contains `marker` (our unique queue name)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+    return pids
+
+
+class Http:
+    def __init__(self, port: int, token: str | None = None):
+        self.port, self.token = port, token
+
+    def request(self, method, path, body=None, headers=None, **kwargs):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            headers = dict(headers or {})
+            if self.token:
+                headers["Authorization"] = f"Bearer {self.token}"
+            connection.request(method, path, body=body, headers=headers, **kwargs)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def json(self, method, path, payload=None):
+        body = json.dumps(payload).encode() if payload is not None else None
+        status, headers, data = self.request(method, path, body,
+                                             {"Content-Type": "application/json"})
+        return status, headers, json.loads(data)
+
+
+@pytest.fixture
+def embedded_run(tmp_path):
+    queue = f"run-{uuid.uuid4().hex[:10]}"
+    port = free_port()
+    database = f"sqlite:///{tmp_path / 'appeals.sqlite'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPEALS_")}
+    env.pop("REDIS_URL", None)
+    env.update({
+        "DATABASE_URL": database,
+        "APPEALS_ENV": "development",
+        "APPEALS_EMBEDDED_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
+        "APPEALS_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        "APPEALS_CELERY_QUEUE": queue,
+        "APPEALS_MAX_CONTENT_LENGTH": str(LIMIT),
+    })
+    log = open(tmp_path / "run.log", "wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("appeals")), "run", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        def serving():
+            assert process.poll() is None, (tmp_path / "run.log").read_text()
+            with contextlib.suppress(OSError):
+                return Http(port).request("GET", "/api/v1/openapi.json")[0] == 200
+        wait_for(serving, timeout=60, message="appeals run to serve")
+        wait_for(lambda: b" ready." in (tmp_path / "run.log").read_bytes(), timeout=60,
+                 message="its worker to be ready")
+        # A user with an API token, made straight in the database `appeals run` migrated.
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True})
+        with app.app_context():
+            _, token = create_token(make_user("run.tester@example.test", "Run Clinic"), "test")
+            db.engine.dispose()
+        yield process, Http(port, token), queue, tmp_path / "run.log"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+        for pid in processes_with(queue):  # anything left behind after a failure
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def test_appeals_run_serves_the_api_and_writes_letters_then_stops_on_ctrl_c(embedded_run):
+    process, client, queue, log = embedded_run
+    assert processes_with(queue), "no worker process was started"
+
+    status, headers, body = client.json("POST", "/api/v1/appeals", LUMBAR_CASE)
+    assert status == 202, body
+    location = headers["Location"]
+    finished = wait_for(
+        lambda: (b := client.json("GET", location)[2])["status"] in ("done", "failed") and b,
+        timeout=60, message="the letter")
+    assert finished["status"] == "done", finished["error"]
+    status, headers, data = client.request("GET", finished["links"]["letter"])
+    assert status == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "SYN-PA-42" in text
+
+    # Oversized bodies, with a length and streamed in chunks, are refused by the real server.
+    big = json.dumps({**LUMBAR_CASE, "documentation": [{"text": "x" * 50_000}] * 5}).encode()
+    assert len(big) > LIMIT
+    status, _, data = client.request("POST", "/api/v1/appeals", big,
+                                     {"Content-Type": "application/json"})
+    assert status == 413 and b"larger than" in data
+    chunks = (big[i:i + 8192] for i in range(0, len(big), 8192))
+    with contextlib.suppress(ConnectionError):  # the server may close before reading it all
+        status, _, data = client.request("POST", "/api/v1/appeals", chunks,
+                                         {"Content-Type": "application/json"},
+                                         encode_chunked=True)
+        assert status == 413
+
+    process.send_signal(signal.SIGINT)  # Ctrl-C
+    assert process.wait(timeout=45) == 0, log.read_text()
+    wait_for(lambda: not processes_with(queue), timeout=30, message="the worker to stop")
