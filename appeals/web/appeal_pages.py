@@ -40,6 +40,12 @@ REQUIREMENT_STATUS = {
     "omitted": "In your records, left out of the request",
     "unmet": "Missing",
 }
+# Before filing there is no "original request" yet, only the draft: the same codes, other words.
+REQUIREMENT_STATUS_BEFORE_FILING = {
+    "met_in_request": "Already in the request",
+    "omitted": "In your records: put it in the request",
+    "unmet": "Missing",
+}
 DENIAL_CATEGORY = {
     "medical_necessity": "medical necessity (the insurer says the criteria were not shown)",
     "missing_information": "missing information",
@@ -104,7 +110,8 @@ def show(appeal_id: str):
         access_link=link,
         may_delete=_may_delete(appeal),
         pdf_available=letter is not None and _pdf_available(),
-        requirement_status=REQUIREMENT_STATUS,
+        requirement_status=(REQUIREMENT_STATUS_BEFORE_FILING
+                            if not appeal.case_json.get("denial") else REQUIREMENT_STATUS),
         denial_category=DENIAL_CATEGORY,
         plan_type=PLAN_TYPE,
     )

@@ -200,6 +200,7 @@ def test_check_before_filing_shows_where_you_stand_without_a_deadline(client, ap
     assert tree.xpath("//h1")[0].text_content().startswith("Where you stand")
     text = main_text(response)
     assert "You are ready to file" in text
+    assert "In your records: put it in the request" in section_text(response, "requirements-title")
     assert "A follow-up visit note" in section_text(response, "missing-title")
     assert "No deadline yet" in text
     assert "Deadline to appeal" not in text
