@@ -247,7 +247,12 @@ def _check_part(label: str, found: list[Paragraph], environment, known: KnownVar
                                        "a tag is nested too deeply to read", part=label))
         return
     offered = [name for name in environment.globals if not name.startswith("_")]
-    found_uses, forbidden = analyse(ast, known, offered)
+    try:
+        found_uses, forbidden = analyse(ast, known, offered)
+    except RecursionError:
+        report.problems.append(Problem("error", "too_complex",
+                                       "an expression is nested too deeply to check", part=label))
+        return
     for paragraph, code, message in _grouped(forbidden, lambda n: _paragraph_at(found, n)):
         report.problems.append(_at("error", code, message, label, paragraph,
                                    _line_snippet(paragraph)))
@@ -295,7 +300,10 @@ def _check_tags_one_by_one(label: str, tags: list[Tag], environment, known: Know
             ast = environment.parse(source)
         except (TemplateSyntaxError, RecursionError):
             continue
-        _, forbidden = analyse(ast, known, offered)
+        try:
+            _, forbidden = analyse(ast, known, offered)
+        except RecursionError:
+            forbidden = []
         for paragraph, code, message in _grouped(forbidden, lambda _: tag.paragraph):
             report.problems.append(_at("error", code, message, label, paragraph,
                                        snippet(tag.paragraph, tag.start, tag.end)))

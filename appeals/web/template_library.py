@@ -235,6 +235,20 @@ def clone_builtin(kind: str):
     return redirect(url_for("templates.show", template_id=template.id))
 
 
+@templates.post("/<template_id>/delete")
+@login_required
+def delete(template_id: str):
+    from ..privacy import delete_record
+
+    template = _owned_or_404(template_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = template.name
+    delete_record(template)  # its versions and preview pages go with it
+    flash(f"Deleted the template “{name}”. Letters already written with it are kept.", "info")
+    return redirect(url_for("templates.index"))
+
+
 @templates.get("/builtin/<kind>.docx")
 def download_builtin(kind: str):
     from ..letters import LETTER_KINDS, builtin_template_bytes

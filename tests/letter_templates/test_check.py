@@ -378,3 +378,10 @@ def test_real_schema_suggestions():
 
 def test_fill_in_lines_are_not_mistaken_for_internals():
     assert check(make_docx(['{{ patient.name or "__________" }}'])).ok
+
+
+def test_deeply_nested_expressions_are_refused_not_crashing():
+    deep = "{{ " + "(" * 400 + "patient.name" + ")" * 400 + " }}"
+    report = check(make_docx([deep]))
+    assert not report.ok
+    assert report.errors[0].code in {"too_complex", "syntax_error"}

@@ -147,6 +147,14 @@ def test_versions_sharing_and_who_sees_what(library_app, client, api_headers, ot
     v1 = client.get(f"/api/v1/templates/{tid}/docx?version=1", headers=api_headers).data
     assert v1 == GOOD
 
+    # only the owner deletes; then it is gone for everyone, with its versions
+    assert client.delete(f"/api/v1/templates/{tid}", headers=colleague_headers).status_code == 403
+    assert client.delete(f"/api/v1/templates/{tid}", headers=api_headers).status_code == 204
+    assert client.get(f"/api/v1/templates/{tid}", headers=api_headers).status_code == 404
+    with library_app.app_context():
+        from appeals.models import TemplateVersion
+        assert db.session.execute(db.select(TemplateVersion)).first() is None
+
 
 def test_a_library_template_writes_the_letter_and_the_version_is_recorded(library_app, client,
                                                                           api_headers):

@@ -5,6 +5,7 @@ POST /api/v1/templates                    upload (multipart: file, name, descrip
 GET  /api/v1/templates                    the templates the caller may use, and the built-ins
 GET  /api/v1/templates/<id>               one template, its versions and current check report
 PATCH /api/v1/templates/<id>              name, description, visibility (owner only)
+DELETE /api/v1/templates/<id>             delete it and its versions (owner only)
 POST /api/v1/templates/<id>/versions      upload a new version (owner only)
 GET  /api/v1/templates/<id>/docx          the current version's .docx (?version=N)
 GET  /api/v1/templates/<id>/preview       the current version's preview against the sample cases
@@ -149,6 +150,17 @@ def update_template(template_id: str):
     except store.TemplateInputError as exc:
         return _error(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}])
     return jsonify(template_json(template, current_principal(), full=True))
+
+
+@api.delete("/templates/<template_id>")
+def delete_template(template_id: str):
+    from ...privacy import delete_record
+
+    template, problem = _editable(template_id)
+    if problem:
+        return problem
+    delete_record(template)
+    return "", 204
 
 
 @api.post("/templates/<template_id>/versions")
@@ -315,6 +327,11 @@ OPENAPI_PATHS = {
                                 "403": _err("Not your template."),
                                 "404": _err("Not found."),
                                 "422": _err("A bad field."), **_AUTH}},
+        "delete": {"summary": "Delete a template and all its versions (owner only)",
+                   "tags": ["templates"], "parameters": [_TEMPLATE_ID],
+                   "responses": {"204": {"description": "Deleted."},
+                                 "403": _err("Not your template."),
+                                 "404": _err("Not found."), **_AUTH}},
     },
     "/api/v1/templates/{template_id}/versions": {"post": {
         "summary": "Upload a new version (owner only)", "tags": ["templates"],
