@@ -107,7 +107,9 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
         return MatchResult(
             outcome="no_criteria", urgency=urgency,
             service=ServiceRef(id=None, name=case.service, codes=_codes_in(case.service)),
-            denial=denial, deadline=deadline, warnings=warnings + warnings_conflict + facts.answer_notes,
+            denial=denial, deadline=deadline,
+            warnings=warnings + warnings_conflict + facts.answer_notes
+            + _filing_notes(case, deadline, today or dt.date.today()),
         )
 
     variant, payer_label = payer_variant(library, case.payer)
@@ -145,6 +147,7 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
                         "then submit a new request; that is usually faster than an appeal.")
 
     warnings += warnings_conflict + best.warnings + _stale(case, reference) + facts.answer_notes
+    warnings += _filing_notes(case, deadline, today or dt.date.today())
     source = service.source(best.pathway.source)
     return MatchResult(
         outcome=outcome,
@@ -239,6 +242,22 @@ def _administrative_note(category: str, reading) -> str:
     if reading and reading.code_meaning:
         extra += f" Code meaning: {reading.code_meaning}."
     return f"Administrative denial: {what}.{extra}"
+
+
+def _filing_notes(case: Case, deadline, today: dt.date) -> list[str]:
+    notes = []
+    if deadline is not None and today > deadline.date:
+        notes.append(f"The filing deadline ({deadline.date.isoformat()}) has passed. Ask the plan whether it "
+                     "accepts a late appeal for good cause, or submit a new request with current notes.")
+    if case.plan_type == "medicare_advantage" and case.denial is not None:
+        notes.append("Medicare Advantage plans may apply their own criteria only where Medicare's coverage "
+                     "rules are not fully established, and those criteria must be public and evidence-based "
+                     "(42 CFR 422.101(b)(6)); ask the plan which rule it applied.")
+        if re.search(r"x-?ray|radiograph|plain films?", case.denial.text or "", re.I):
+            notes.append("HHS-OIG (OEI-09-18-00260, 2022) found Medicare Advantage plans denying advanced "
+                         "imaging for lack of a prior x-ray, a requirement Medicare's own coverage rules do "
+                         "not contain; cite this if the plan relied on it.")
+    return notes
 
 
 def _stale(case: Case, reference: dt.date) -> list[str]:
