@@ -527,6 +527,9 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         outcome=result.outcome, outcome_label=OUTCOME_WORDS[result.outcome],
         urgency=result.urgency, is_expedited=expedited, is_emergency=emergency_on,
         is_check_before_filing=denial is None,
+        # Only a letter whose pathway is fully met may say "the records meet the criteria".
+        criteria_met=bool(requirements) and not unmet
+        and result.outcome in ("appeal", "ready", "administrative"),
         patient=PatientContext(
             name=(patient.name or "") if patient else "",
             date_of_birth=format_date(patient.date_of_birth) if patient else "",

@@ -234,6 +234,8 @@ class LetterContext(_Ctx):
     is_expedited: bool = _f("True when a 72-hour expedited review is requested (also for "
                             "emergency).", False)
     is_emergency: bool = _f("True when the symptoms call for emergency care now.", False)
+    criteria_met: bool = _f("True when the records meet every requirement of the pathway (the "
+                            "letter may say so); false when any is unmet or none applies.", True)
     is_check_before_filing: bool = _f("True when there is no denial yet (prior-authorization "
                                       "request, not an appeal).", False)
     patient: PatientContext = _f("The patient.", None)

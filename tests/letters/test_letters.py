@@ -185,3 +185,19 @@ def test_prepared_template_is_reusable_and_thread_safe():
     for i, text in enumerate(texts):
         assert f"Patient {i}" in text
         assert all(f"Patient {j}\n" not in text for j in range(24) if j != i)
+
+
+def test_a_letter_never_claims_unmet_criteria_are_met():
+    case, result = not_met_pair()
+    for kind in ("patient", "clinician", "advocate"):
+        text = _text(case, result, kind)
+        assert "meet the pathway" not in text and "documentation meets" not in text, kind
+        assert "Six weeks of treatment directed by a clinician" not in text  # unmet: not cited
+    appeal = _text(lumbar_case(), lumbar_result(), "patient")
+    assert "My records meet the pathway" in appeal
+
+
+def test_medicare_advantage_clinician_letter_does_not_offer_peer_to_peer():
+    text = _text(lumbar_case("medicare_advantage"), lumbar_result(), "clinician")
+    assert "peer-to-peer" not in text and "reconsideration" in text
+    assert "peer-to-peer" in _text(lumbar_case(), lumbar_result(), "clinician")

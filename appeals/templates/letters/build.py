@@ -508,8 +508,9 @@ def patient_template():
     tag(doc, "{%p if policy.present %}")
     para(doc, "The criteria", style="Heading 1")
     para(doc, "The published criteria for this service are {{ policy.citation }}."
-              "{% if pathway.title %} My records meet the pathway \u201c{{ pathway.title }}"
-              "\u201d.{% endif %}{% if omitted_requirements and denial.present %} The original "
+              "{% if pathway.title %} My records {% if criteria_met %}meet{% else %}are "
+              "measured against{% endif %} the pathway \u201c{{ pathway.title }}\u201d."
+              "{% endif %}{% if omitted_requirements and denial.present %} The original "
               "request left out records that show {{ omitted_requirements|length }} of its "
               "requirements; I enclose them now.{% endif %}")
     tag(doc, "{%p else %}")
@@ -558,7 +559,8 @@ def clinician_template():
               "{% if denial.text %}, which states: \u201c{{ denial.text }}\u201d"
               "{% else %}.{% endif %}{% else %}in support of the prior-authorization request "
               "for {{ service.description }}.{% endif %}"
-              "{% if policy.present %} The documentation meets {{ policy.citation }}"
+              "{% if policy.present %} The documentation {% if criteria_met %}meets{% else %}"
+              "is set against{% endif %} {{ policy.citation }}"
               "{% if pathway.title %}, pathway \u201c{{ pathway.title }}\u201d{% endif %}, "
               "element by element, as set out below.{% endif %}")
     tag(doc, "{%p if is_expedited %}")
@@ -592,8 +594,12 @@ def clinician_template():
     records_block(doc, "Clinical documentation")
     rights_block(doc, "Requests for this review")
     deadline_block(doc, "This {{ appeal.level }} is filed within that time.")
-    para(doc, "I am available for a peer-to-peer discussion with the reviewing physician at the "
-              "number below. Please confirm receipt of this letter in writing.")
+    # Medicare Advantage: after a decision the route is reconsideration, not peer-to-peer.
+    para(doc, "{% if plan.rules == \"medicare_advantage\" and denial.present %}I am available to "
+              "discuss this case with the physician reviewing the reconsideration"
+              "{% else %}I am available for a peer-to-peer discussion with the reviewing "
+              "physician{% endif %} at the number below. Please confirm receipt of this letter "
+              "in writing.")
     signature(doc, [["Treating clinician (name, credentials): " + BLANK],
                     ["NPI " + BLANK + "   Phone " + BLANK],
                     ["Date " + BLANK]])
@@ -633,7 +639,8 @@ def advocate_template():
     tag(doc, "{%p if policy.present %}")
     para(doc, "The criteria", style="Heading 1")
     para(doc, "The published criteria for this service are {{ policy.citation }}."
-              "{% if pathway.title %} The patient's records meet the pathway \u201c"
+              "{% if pathway.title %} The patient's records {% if criteria_met %}meet"
+              "{% else %}are measured against{% endif %} the pathway \u201c"
               "{{ pathway.title }}\u201d.{% endif %}"
               "{% if omitted_requirements and denial.present %} The original request left out "
               "records that show {{ omitted_requirements|length }} of its requirements; they are "
@@ -739,8 +746,8 @@ def correction_template():
               "{% elif correction.request_type == \"eligibility review\" %}I ask you to check "
               "my coverage with the details above and to reprocess the request."
               "{% else %}I ask you to reprocess the request with the corrected details above."
-              "{% endif %}{% if cited_requirements %} The records show that the service met "
-              "the published criteria, as set out below.{% endif %}")
+              "{% endif %}{% if cited_requirements and criteria_met %} The records show that the "
+              "service met the published criteria, as set out below.{% endif %}")
     tag(doc, "{%p if emergency.present %}")
     para(doc, ("b", "{{ emergency.plan_notice }}"))
     tag(doc, "{%p endif %}")
