@@ -206,10 +206,7 @@ class Library:
             if vocabulary.urgent_phrases else None
         )
         self.cache: dict = {}  # derived lookups the matcher memoizes per library
-        self._questions = {
-            s.id: [q for name in s.question_sets for q in vocabulary.question_sets[name]] + list(s.questions)
-            for s in services
-        }
+
         # Names for resolve(): id, name and aliases, normalized, without the contrast words.
         self._name_index = {
             " ".join(_CONTRAST_WORDS.sub(" ", _normalize(n)).split()): s
@@ -227,8 +224,8 @@ class Library:
 
     def questions(self, service: Service | str) -> list[Question]:
         """Every question the form asks for a service (shared sets first, then its own)."""
-        sid = service if isinstance(service, str) else service.id
-        return self._questions[sid]
+        found = self.get(service) if isinstance(service, str) else service
+        return list(found.questions) if found else []
 
     def candidates(self, text: str) -> list[Service]:
         """Services the text could name, best first (several when a CPT code is shared)."""
@@ -368,6 +365,15 @@ def read_library(directory: Path | str | None = None) -> Library:
             raise LibraryError(path, "id", f"{service.id!r} is already defined in {seen[service.id].name}")
         seen[service.id] = path
         _check_references(service, vocabulary, path)
+        # `service.questions` is the whole form: the shared sets it names, then its own.
+        shared = [q for name in service.question_sets for q in vocabulary.question_sets[name]]
+        if shared:
+            merged = shared + list(service.questions)
+            ids = [q.id for q in merged]
+            clash = sorted({x for x in ids if ids.count(x) > 1})
+            if clash:
+                raise LibraryError(path, "questions", f"question ids repeat those of its question sets: {clash}")
+            service = service.model_copy(update={"questions": merged})
         services.append(service)
     if not services:
         raise LibraryError(base / "services", "(directory)", "no service files found")
