@@ -106,6 +106,8 @@ def show(appeal_id: str):
         letter=letter,
         preview=_preview(letter),
         in_progress=in_progress,
+        # A person may stop the reloading (a screen reader starts over on each one).
+        auto_refresh=in_progress and request.args.get("refresh") != "off",
         refresh_seconds=REFRESH_SECONDS,
         access_link=link,
         may_delete=_may_delete(appeal),

@@ -444,3 +444,13 @@ def test_nobody_else_can_delete_an_appeal(app):
     assert stranger.post(f"/appeals/{appeal_id}/delete").status_code == 404
     with app.app_context():
         assert db.session.get(Appeal, appeal_id) is not None
+
+
+def test_reloading_can_be_stopped(client, app):
+    appeal_id, key = stored_appeal(app, "appeal", status=QUEUED)
+    tree = parse(open_as_anonymous(client, appeal_id, key))
+    stop = tree.xpath('//a[text()="Stop updating this page"]/@href')[0]
+    stopped = parse(client.get(stop))
+    assert not stopped.xpath('//meta[@http-equiv="refresh"]')
+    assert stopped.xpath('//a[text()="Check now"]')
+    assert "Waiting to be written" in stopped.xpath('//*[@role="status"]')[0].text_content()
