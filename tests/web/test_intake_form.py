@@ -409,3 +409,18 @@ def test_signed_in_user_can_pick_their_template_and_others_cannot(app, user):
     assert response.status_code == 422
     assert any("valid choice" in m for m in errors_for(parse(response), "letter_template"))
     assert appeal_count(app) == 1
+
+
+def test_page_with_questions_and_errors_has_sound_references(client):
+    """Ids are unique and every aria-describedby / summary link points at something real."""
+    from collections import Counter
+
+    response = client.post("/", data=_with_questions_shown(
+        plan_type="", patient_dob="x", **{question_field_name(question_of_type("number").id): "z"}))
+    tree = parse(response)
+    ids = Counter(tree.xpath("//@id"))
+    assert [i for i, n in ids.items() if n > 1] == []
+    references = [ref for value in tree.xpath("//@aria-describedby") for ref in value.split()]
+    references += list(summary_links(tree))
+    assert len(summary_links(tree)) == 3
+    assert [ref for ref in references if ref not in ids] == []
