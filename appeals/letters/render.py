@@ -57,6 +57,7 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _DOCXTPL = DocxTemplate(None)
 _SPECIAL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _TAG = re.compile(r"<[^>]+>")
+_RICH_TEXT_TAG = re.compile(r"\{\{r\s|\{%r\s")
 _UNDEFINED_NAME = re.compile(r"'([^']*)' is undefined|has no attribute '([^']*)'")
 
 
@@ -85,6 +86,11 @@ class _Part:
 
     def __init__(self, name: str, xml: str, env: LetterSandbox):
         self.name = name
+        if _RICH_TEXT_TAG.search(_TAG.sub("", xml)):
+            # {{r x}} inserts x as raw Word runs (docxtpl RichText). Letter variables are plain
+            # text, so the tag could only produce text outside a run, which Word rejects.
+            raise TemplateError("rich-text tags ({{r ...}}) are not supported: every letter "
+                                "variable is plain text; write {{ ... }} instead", part=name)
         patched = _DOCXTPL.patch_xml(xml)
         # One paragraph per line, as docxtpl does, so a line number names a paragraph.
         patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)

@@ -192,3 +192,8 @@ def test_error_messages_do_not_quote_patient_data():
     with pytest.raises(TemplateError) as info:
         template.render({"lookup": {}, "patient": {"name": "Alex Rivera"}})
     assert "Alex" not in str(info.value)
+
+
+def test_rich_text_tags_are_refused_with_advice():
+    with pytest.raises(TemplateError, match=r"rich-text tags .* write \{\{ \.\.\. \}\} instead"):
+        PreparedTemplate.from_bytes(make_docx("Name: {{r patient.name }}"))
