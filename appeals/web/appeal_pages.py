@@ -24,6 +24,7 @@ from flask import (
 )
 
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from .. import jobs
 from ..access import get_owned_or_404, grant_to_session, scoped
@@ -223,6 +224,16 @@ def delete(appeal_id: str):
     flash("The appeal and its letter were deleted.", "info")
     target = "appeal_pages.index" if _signed_in_user() else "intake.start"
     return redirect(url_for(target), code=303)
+
+
+@appeal_pages.errorhandler(CSRFError)
+def _csrf_failed(error):
+    """A button pressed on a page left open too long: nothing was done; say so on the page."""
+    appeal_id = (request.view_args or {}).get("appeal_id")
+    if not appeal_id:
+        return error
+    flash("That page had expired, so nothing was done. Press the button again.", "error")
+    return redirect(url_for("appeal_pages.show", appeal_id=appeal_id), code=303)
 
 
 @appeal_pages.get("/a/<appeal_id>/<key>")

@@ -350,11 +350,21 @@ def test_csrf_is_enforced_and_a_stale_form_keeps_what_was_typed(tmp_path):
     assert appeal_count(app) == 1
 
 
-def test_retry_and_other_posts_need_the_csrf_token_too(tmp_path):
+def test_retry_and_delete_need_the_csrf_token_too(tmp_path):
+    from .test_appeal_pages import open_as_anonymous, stored_appeal
+
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post("/appeals/" + "0" * 32 + "/retry")
-    assert response.status_code == 400
+    appeal_id, key = stored_appeal(app, "appeal", status="failed", error="Broken template.")
+    open_as_anonymous(client, appeal_id, key)
+    for action in ("retry", "delete"):
+        response = client.post(f"/appeals/{appeal_id}/{action}")
+        assert response.status_code == 303
+        page = client.get(response.headers["Location"])
+        assert "expired, so nothing was done" in page.get_data(as_text=True)
+    with app.app_context():
+        appeal = db.session.get(Appeal, appeal_id)
+        assert appeal is not None and appeal.status == "failed"
 
 
 def test_documentation_lines_become_dated_notes():
