@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from conftest import PASSWORD
 
 
 def sign_in(client, email: str, password: str = PASSWORD):

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from appeals.accounts.passwords import check_password
 from appeals.extensions import db
 from appeals.models import Invitation, Organization, User, utcnow
-from tests.accounts.conftest import sign_in
-from tests.conftest import PASSWORD, make_user
+from .conftest import sign_in
+from conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new long passphrase"
 
@@ -195,7 +195,7 @@ def test_admin_sets_retention_roles_and_removes_members(app, client, user, user_
         member.organization_id = org_id = admin.organization_id
         db.session.commit()
         member_id = member.id
-        from tests.conftest import bearer
+        from conftest import bearer
         member_headers = bearer(member)
     sign_in(client, "clinic.user@example.test")
     response = client.post("/organization/retention", data={"retention_days": "0"})

@@ -14,9 +14,9 @@ from appeals.accounts import invitations
 from appeals.extensions import db
 from appeals.models import User
 from appeals.web.security import CONTENT_SECURITY_POLICY
-from tests.accounts.records import make_appeal, make_batch, principal_of
-from tests.accounts.test_ownership import NOT_RECORD_IDS, RECORD_FACTORIES, Records
-from tests.conftest import PASSWORD, make_user
+from .records import make_appeal, make_batch, principal_of
+from .test_ownership import NOT_RECORD_IDS, RECORD_FACTORIES, Records
+from conftest import PASSWORD, make_user
 
 
 class Forms(HTMLParser):
@@ -160,7 +160,7 @@ def test_every_browser_form_needs_its_csrf_token(csrf_app):
 
 def test_api_needs_no_csrf_token_but_a_bearer_token(csrf_app):
     with csrf_app.app_context():
-        from tests.conftest import bearer
+        from conftest import bearer
 
         headers = bearer(make_user("script.owner@example.test"))
     client = csrf_app.test_client()

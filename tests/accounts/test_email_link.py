@@ -6,7 +6,7 @@ from flask import render_template_string
 from appeals import jobs
 from appeals.access import Principal
 from appeals.extensions import db
-from tests.accounts.records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME, make_appeal
+from .records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME, make_appeal
 
 PARTIAL = '{% include "accounts/_email_link.html" %}'
 
@@ -84,7 +84,7 @@ def test_patient_emails_the_link_to_themselves(app, anonymous_appeal, monkeypatc
 
 def test_a_signed_in_users_appeal_cannot_be_mailed_through_a_link(app, user, monkeypatch):
     from appeals.accounts import mail
-    from tests.accounts.records import principal_of
+    from .records import principal_of
 
     RecordingSMTP.sent = []
     monkeypatch.setattr(mail.smtplib, "SMTP", RecordingSMTP)

@@ -15,8 +15,8 @@ import pytest
 from appeals import create_app
 from appeals.extensions import db
 from appeals.web.security import loggable_path, redact_line
-from tests.accounts.conftest import sign_in
-from tests.conftest import bearer, make_user
+from .conftest import sign_in
+from conftest import bearer, make_user
 
 NAME = "Ottoline Pemberton-Synthetica"
 MEMBER_ID = "SYNMEM-88231-QZ"
@@ -90,7 +90,7 @@ def test_a_full_submission_logs_no_health_data(eager_app, caplog):
     if response.status_code == 200:
         # The form first shows the chosen service's questions; post again as a browser would,
         # with what the page added (its hidden fields).
-        from tests.accounts.test_csrf_and_headers import post_forms
+        from .test_csrf_and_headers import post_forms
 
         (form,) = [f for f in post_forms(response.get_data(as_text=True), "/") if f["url"].path == "/"]
         hidden = {k: v for k, v in form["fields"].items() if k not in _form()}

@@ -10,8 +10,8 @@ from appeals import privacy
 from appeals.access import Principal
 from appeals.extensions import db
 from appeals.models import AuditEvent, Organization, utcnow
-from tests.accounts.conftest import sign_in
-from tests.accounts.records import (
+from .conftest import sign_in
+from .records import (
     SYNTHETIC_MEMBER_ID,
     SYNTHETIC_NAME,
     make_appeal,
@@ -19,7 +19,7 @@ from tests.accounts.records import (
     make_template,
     principal_of,
 )
-from tests.conftest import make_user
+from conftest import make_user
 
 
 def _ids(model) -> set:
@@ -180,7 +180,7 @@ def test_owner_deletes_a_batch_with_its_appeals_through_the_api(app, api_headers
 
 
 def test_a_colleague_sees_but_only_the_filer_or_an_admin_deletes(app, user):
-    from tests.conftest import bearer
+    from conftest import bearer
 
     with app.app_context():
         admin = db.session.merge(user)

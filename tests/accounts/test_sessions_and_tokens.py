@@ -8,7 +8,7 @@ from sqlalchemy import select
 from appeals.accounts import sessions
 from appeals.extensions import db
 from appeals.models import ApiToken
-from tests.accounts.conftest import sign_in
+from .conftest import sign_in
 
 
 class Clock:
