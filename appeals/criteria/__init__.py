@@ -331,6 +331,10 @@ def _check_references(service: Service, vocab: Vocabulary, path: Path) -> None:
                 need(fact, f"{what}[{i}].together_with[{k}]")
     for k, fact in enumerate(service.selected_by):
         need(fact, f"selected_by[{k}]")
+    for what in ("contrast_hints", "diagnosis_hints"):
+        for i, hint in enumerate(getattr(service, what)):
+            for k, fact in enumerate(hint.facts):
+                need(fact, f"{what}[{i}].facts[{k}]")
     for k, name in enumerate(service.question_sets):
         if name not in vocab.question_sets:
             raise LibraryError(path, f"question_sets[{k}]", f"unknown question set {name!r}")

@@ -219,6 +219,27 @@ class Sign(_Strict):
     age_min: int | None = None
 
 
+class ContrastHint(_Strict):
+    """Findings for which the source favors a particular contrast study (checked against the order)."""
+
+    facts: list[str] = Field(min_length=1)
+    contrast: Contrast
+    text: str
+
+
+class DiagnosisHint(_Strict):
+    """A diagnosis code on the request that does not reflect what the notes document."""
+
+    code_pattern: str                   # matched against the request and the denial letter
+    facts: list[str] = Field(min_length=1)
+    text: str                           # "{code}" is replaced by the code found
+
+    @field_validator("code_pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return _check_regex(value)
+
+
 class Service(_Strict):
     id: str = Field(pattern=_ID)
     name: str
@@ -235,6 +256,8 @@ class Service(_Strict):
     urgent_signs: list[Sign] = Field(default_factory=list)   # ask for the 72-hour appeal
     question_sets: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    contrast_hints: list[ContrastHint] = Field(default_factory=list)
+    diagnosis_hints: list[DiagnosisHint] = Field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:

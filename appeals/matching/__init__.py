@@ -26,13 +26,19 @@ __all__ = ["match_case", "next_level", "payer_variant", "choose_service"]
 _STALE_AFTER = dt.timedelta(days=365)
 
 
-def payer_variant(library: Library, payer: str | None) -> tuple[str, str | None]:
-    """('evicore', label) for "Cigna"; ('acr', None) when the payer is unknown or not named."""
-    if payer:
-        folded = fold(payer)
-        for rule, regex in library.payer_patterns:
-            if regex.search(folded):
-                return rule.variant, rule.label
+def payer_variant(library: Library, payer: str | None, denial_text: str | None = None
+                  ) -> tuple[str, str | None]:
+    """('evicore', label) for "Cigna"; ('acr', None) when the payer is unknown or not named.
+
+    A denial letter that names its reviewer ("does not meet eviCore guidelines") decides first:
+    a Blue plan, for one, may use eviCore or Carelon.
+    """
+    for text in (denial_text, payer):
+        if text:
+            folded = fold(text)
+            for rule, regex in library.payer_patterns:
+                if regex.search(folded):
+                    return rule.variant, rule.label
     return "acr", None
 
 
@@ -112,8 +118,14 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
             + _filing_notes(case, deadline, today or dt.date.today()),
         )
 
-    variant, payer_label = payer_variant(library, case.payer)
+    variant, payer_label = payer_variant(library, case.payer,
+                                         case.denial.text if case.denial else None)
     pathways = [p for p in service.pathways if p.payer == variant]
+    if case.payer and payer_label is None:
+        warnings.append(f"The library does not know whose criteria \"{case.payer}\" uses, so the neutral "
+                        "American College of Radiology criteria are applied. The denial letter names the "
+                        "guideline it used (for example eviCore or Carelon); put that name in the payer to "
+                        "apply it.")
     if not pathways:
         warnings.append(f"The library has no {payer_label or variant} criteria for {service.name}; "
                         "the American College of Radiology criteria are applied instead.")
@@ -221,6 +233,19 @@ def _mismatches(service: Service, case: Case, facts: Facts) -> list[str]:
         notes.append(
             f"Contrast mismatch: the service is {_CONTRAST_WORDS[billed]} but the original request "
             f"says {_CONTRAST_WORDS[asked]}. Make the order, the code and the request agree, then resubmit.")
+    ordered = billed or asked
+    for hint in service.contrast_hints:
+        shown = [m for c in hint.facts for m in facts.positive(c)]
+        if ordered and shown and ordered != hint.contrast:
+            notes.append(f"Check the contrast: the order is {_CONTRAST_WORDS[ordered]}, but {hint.text} "
+                         f"(\"{shown[0].quote}\").")
+    texts = " ".join(x for x in (case.service, case.original_request,
+                                 case.denial.text if case.denial else None) if x)
+    for hint in service.diagnosis_hints:
+        code = re.search(hint.code_pattern, texts, re.I)
+        shown = [m for c in hint.facts for m in facts.positive(c)]
+        if code and shown:
+            notes.append(hint.text.replace("{code}", code.group(0)) + f" (\"{shown[0].quote}\")")
     return notes
 
 

@@ -230,3 +230,40 @@ def test_cervical_evicore_three_weeks_is_not_enough():
 def test_cervical_progressive_deficit_is_an_emergency():
     r = run(make_case(service="72141", notes=["Progressive weakness of both hands over a week."]))
     assert r["urgency"] == "emergency"
+
+
+def test_after_surgery_a_without_contrast_order_is_questioned():
+    r = run(make_case(service="72148", notes=["Status post L4-5 laminectomy 2021. New leg pain radiating down the left leg."]))
+    assert warned(r, "check the contrast", "72158", "Variant 5")
+
+
+def test_a_back_pain_diagnosis_code_for_documented_radiculopathy_is_flagged():
+    r = run(make_case(request="MRI lumbar spine, diagnosis M54.50.",
+                      notes=["Pain radiating down the right leg, positive SLR."]))
+    assert warned(r, "M54.50", "M54.16")
+    plain = run(make_case(request="MRI lumbar spine, diagnosis M54.50.", notes=["Axial low back pain only."]))
+    assert not warned(plain, "M54.50")
+
+
+def test_the_reviewer_named_in_the_denial_letter_selects_the_criteria():
+    r = run(make_case(payer="Blue Cross Blue Shield of Somewhere",
+                      denial="The request does not meet eviCore Spine Imaging Guidelines.",
+                      notes=["Exam: 4/5 weakness of ankle dorsiflexion."]))
+    assert r["policy"]["source"].startswith("eviCore")
+    assert r["pathway"]["id"] == "evicore_red_flags"
+
+
+def test_an_unknown_payer_gets_the_neutral_criteria_and_a_note():
+    r = run(make_case(payer="Acme Health Plan", notes=["History of lung cancer, new back pain."]))
+    assert r["policy"]["source"] == "American College of Radiology"
+    assert warned(r, "Acme Health Plan", "does not know")
+
+
+def test_treatment_that_helped_then_symptoms_returned_counts_as_failed():
+    r = run(make_case(payer=CIGNA, notes=[EXAM, pt("Physical therapy x 7 weeks helped at first, then the pain returned."), REEVAL]))
+    assert statuses(r)["six_week_trial"] == "omitted"
+
+
+def test_cervical_code_cervicalgia_with_radiculopathy():
+    r = run(make_case(service="72141", request="MRI C-spine for M54.2", notes=["Pain radiating down the left arm to the thumb."]))
+    assert warned(r, "M54.2", "M54.12")
