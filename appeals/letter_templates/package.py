@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from xml.parsers import expat
 from dataclasses import dataclass, field
 from io import BytesIO
 from xml.etree.ElementTree import Element, ParseError
@@ -185,6 +186,7 @@ def open_docx(data: bytes) -> DocxPackage:
             )
 
         package = DocxPackage(members=len(infos), unpacked_bytes=0)
+        raw: dict[str, bytes] = {}
         remaining = MAX_UNPACKED_BYTES
         for info in infos:
             if info.is_dir():
@@ -194,14 +196,58 @@ def open_docx(data: bytes) -> DocxPackage:
             remaining -= size
             package.unpacked_bytes += size
             if is_xml:
-                package.xml[info.filename] = parse_xml(content, info.filename)
+                raw[info.filename] = content
 
-    _find_main_part(package)
-    _find_related_parts(package)
+    # The parts the check reads become trees; every other XML part (styles, theme, settings…,
+    # often the largest) is only run through expat to refuse a DTD, which is much cheaper.
+    for name in ("[Content_Types].xml", "_rels/.rels"):
+        package.xml[name] = parse_xml(raw[name], name)
+    _find_main_part(package, raw)
+    _find_related_parts(package, raw)
+    for name in raw:
+        if name.startswith("docProps/"):
+            package.xml[name] = parse_xml(raw[name], name)
+    for name, content in raw.items():
+        if name not in package.xml:
+            refuse_dtd(content, name)
     return package
 
 
-def _find_main_part(package: DocxPackage) -> None:
+class _DtdFound(Exception):
+    pass
+
+
+def _refuse(*_args) -> None:
+    raise _DtdFound
+
+
+def refuse_dtd(data: bytes, part: str) -> None:
+    """Check that an XML part is well-formed and declares no DTD, without building a tree."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    try:
+        parser.Parse(data, True)
+    except _DtdFound:
+        raise PackageError(
+            "xml_dtd",
+            f"{part} declares a DTD or entities. Word documents never need one, and it can be "
+            "used to read server files or exhaust memory, so the file is refused. Re-save the "
+            "document from Word.",
+            part,
+        ) from None
+    except expat.ExpatError as exc:
+        raise PackageError(
+            "xml_malformed",
+            f"{part} is not well-formed XML (line {exc.lineno}, column {exc.offset}). Re-save "
+            "the document from Word.",
+            part,
+        ) from None
+
+
+def _find_main_part(package: DocxPackage, raw: dict[str, bytes]) -> None:
     rels = package.xml["_rels/.rels"]
     target = None
     for rel in rels.iter(f"{{{REL_NS}}}Relationship"):
@@ -214,7 +260,7 @@ def _find_main_part(package: DocxPackage) -> None:
             "_rels/.rels",
         )
     target = posixpath.normpath(target)
-    if target not in package.xml:
+    if target not in raw:
         raise PackageError(
             "docx_part_missing",
             f"the main document part {target} is missing, so this is not a Word document",
@@ -234,6 +280,7 @@ def _find_main_part(package: DocxPackage) -> None:
             target,
         )
     package.main_part = target
+    package.xml[target] = parse_xml(raw[target], target)
 
 
 def _content_type(package: DocxPackage, member: str) -> str | None:
@@ -248,18 +295,23 @@ def _content_type(package: DocxPackage, member: str) -> str | None:
     return None
 
 
-def _find_related_parts(package: DocxPackage) -> None:
+TEXT_RELATIONS = {"header", "footer", "footnotes", "endnotes", "comments"}
+
+
+def _find_related_parts(package: DocxPackage, raw: dict[str, bytes]) -> None:
     """Headers, footers, footnotes… as the main document's relationships name them."""
     folder, base = posixpath.split(package.main_part)
-    rels = package.xml.get(posixpath.join(folder, "_rels", base + ".rels"))
-    if rels is None:
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in raw:
         return
+    rels = package.xml[rels_name] = parse_xml(raw[rels_name], rels_name)
     for rel in rels.iter(f"{{{REL_NS}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
         kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
         target = posixpath.normpath(posixpath.join(folder, rel.get("Target") or ""))
-        if target in package.xml:
+        if kind in TEXT_RELATIONS and target in raw and target not in package.xml:
+            package.xml[target] = parse_xml(raw[target], target)
             package.related.setdefault(kind, []).append(target)
     for targets in package.related.values():
         targets.sort(key=_natural_key)

@@ -157,9 +157,12 @@ def test_stray_endfor_and_bad_syntax_are_located():
 
 
 def test_unknown_filter_is_reported():
-    report = check(make_docx(["x", "{{ patient.name | shout }}"]))
-    problem = only_error(report, "syntax_error")
-    assert "shout" in problem.message and problem.paragraph == 2
+    report = check(make_docx(["x", "{{ patient.name | uper }}", "{{ patient.name | safe }}"]))
+    problem = only_error(report, "unknown_filter")
+    assert "no filter named `uper` — did you mean `upper`?" in problem.message
+    assert problem.paragraph == 2
+    # `safe` would switch autoescape off: the sandbox does not offer it, so it is refused too
+    assert [p.paragraph for p in report.errors] == [2, 3]
 
 
 def test_spaced_braces_and_stray_closers_are_warnings():
