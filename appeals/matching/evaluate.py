@@ -191,6 +191,9 @@ class Evaluator:
             if began and began + slack < episode:
                 return (f"{label.capitalize()} from {began.isoformat()} began before the current "
                         f"episode ({episode.isoformat()}); only treatment after it counts.")
+        if req.within_weeks and course.end is None:
+            self.warn(f"When the {label} ended is not stated; this policy counts only treatment within "
+                      f"the last {req.within_weeks} weeks, so give its dates.")
         if req.within_weeks and course.end:
             age_weeks = (self.reference - course.end).days / 7
             if age_weeks > req.within_weeks:
