@@ -228,12 +228,14 @@ def delete(appeal_id: str):
 
 @appeal_pages.errorhandler(CSRFError)
 def _csrf_failed(error):
-    """A button pressed on a page left open too long: nothing was done; say so on the page."""
+    """A button pressed on a page left open too long: nothing was done; the appeal's page says so
+    (400, with fresh tokens on its buttons)."""
     appeal_id = (request.view_args or {}).get("appeal_id")
     if not appeal_id:
         return error
     flash("That page had expired, so nothing was done. Press the button again.", "error")
-    return redirect(url_for("appeal_pages.show", appeal_id=appeal_id), code=303)
+    page = show(appeal_id)
+    return page, 400
 
 
 @appeal_pages.get("/a/<appeal_id>/<key>")
