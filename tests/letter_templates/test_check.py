@@ -117,6 +117,20 @@ def test_tag_split_across_runs_is_reported_where_it_is():
     assert [v.path for v in report.variables] == ["patient.name"]
 
 
+def test_split_tags_really_render_so_a_warning_is_right():
+    # The check calls split tags a warning because the renderer (docxtpl's patching) joins them.
+    from appeals.letters import PreparedTemplate
+    from appeals.letters.text import docx_text
+
+    data = make_docx([["Name: {{ pat", "ient.na", "me }} here"], ["{", "{ patient.name }", "}"],
+                      ["{%p if is_expedited %}"], ["hidden"], ["{%p en", "dif %}"]])
+    report = check_docx(data)
+    assert report.ok and [p.code for p in report.warnings] == ["split_tag"] * 3
+    text = docx_text(PreparedTemplate.from_bytes(data).render(
+        {"patient": {"name": "Alex"}, "is_expedited": False}))
+    assert text.split("\n")[:2] == ["Name: Alex here", "Alex"] and "hidden" not in text
+
+
 def test_split_braces_are_reported_too():
     report = check(make_docx([["{", "{ patient.name }", "}"]]))
     assert "split_tag" in codes(report)
