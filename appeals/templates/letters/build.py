@@ -40,6 +40,45 @@ Segment = Union[str, tuple[str, str]]  # "text" or ("b"|"i"|"bi"|"small", "text"
 
 # --- document and styles -----------------------------------------------------------------------
 
+# Child order the WordprocessingML schema requires (Word rejects a document whose property
+# elements are out of order, where LibreOffice is lenient).
+ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+            "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+            "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+            "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+            "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+            "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+              "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+              "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+             "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"],
+    "trPr": ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
+             "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"],
+}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def put(parent, child) -> None:
+    """Insert ``child`` into a pPr/tblPr/tcPr/trPr where the schema wants it, replacing one of
+    the same name."""
+    order = ORDER[_local(parent.tag)]
+    name = _local(child.tag)
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    rank = order.index(name)
+    for index, existing in enumerate(parent):
+        local = _local(existing.tag)
+        if local in order and order.index(local) > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
 def _set_font(style, size: float | None = None, bold: bool | None = None,
               color: RGBColor | None = None, italic: bool | None = None) -> None:
     font = style.font
@@ -83,7 +122,7 @@ def _border(ppr_or_tcpr, tag: str, sides: Iterable[str], color: str, size: int =
         edge.set(qn("w:space"), str(space))
         edge.set(qn("w:color"), color)
         box.append(edge)
-    ppr_or_tcpr.append(box)
+    put(ppr_or_tcpr, box)
 
 
 def _shade(element, fill: str) -> None:
@@ -91,7 +130,7 @@ def _shade(element, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    element.append(shd)
+    put(element, shd)
 
 
 def new_document(header_left: str, header_right: str, footer: str):
@@ -116,8 +155,6 @@ def new_document(header_left: str, header_right: str, footer: str):
     title.paragraph_format.space_before = Pt(10)
     title.paragraph_format.space_after = Pt(8)
     tpr = title.element.get_or_add_pPr()
-    for old in tpr.findall(qn("w:pBdr")):
-        tpr.remove(old)
     _border(tpr, "w:pBdr", ["bottom"], "1F3A5F", size=8, space=4)
 
     for name, size, before in (("Heading 1", 12, 14), ("Heading 2", 11, 10)):
@@ -230,14 +267,12 @@ def tag(container, text: str):
 
 def _no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
-    for old in tbl_pr.findall(qn("w:tblBorders")):
-        tbl_pr.remove(old)
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tbl_pr.append(borders)
+    put(tbl_pr, borders)
 
 
 def _cell_margins(table, top=50, bottom=50, left=90, right=90) -> None:
@@ -248,7 +283,7 @@ def _cell_margins(table, top=50, bottom=50, left=90, right=90) -> None:
         edge.set(qn("w:w"), str(value))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    tbl_pr.append(margins)
+    put(tbl_pr, margins)
 
 
 def _widths(table, widths: list[float]) -> None:
@@ -316,8 +351,6 @@ def grid_table(doc, headers: list[str], widths: list[float], loop: str,
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_margins(table)
     tbl_pr = table._tbl.tblPr
-    for old in tbl_pr.findall(qn("w:tblBorders")):
-        tbl_pr.remove(old)
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
@@ -325,16 +358,16 @@ def grid_table(doc, headers: list[str], widths: list[float], loop: str,
         edge.set(qn("w:sz"), "4")
         edge.set(qn("w:color"), "A6B4C8")
         borders.append(edge)
-    tbl_pr.append(borders)
+    put(tbl_pr, borders)
     head = table.rows[0]
     tr_pr = head._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
+    put(tr_pr, OxmlElement("w:tblHeader"))
     for cell, text in zip(head.cells, headers):
         _cell(cell, ("b", text), fill=HEAD_FILL)
     _cell(table.rows[1].cells[0], "{%tr for " + loop + " %}")
     body = table.rows[2]
     cant_split = OxmlElement("w:cantSplit")
-    body._tr.get_or_add_trPr().append(cant_split)
+    put(body._tr.get_or_add_trPr(), cant_split)
     for cell, content in zip(body.cells, cells):
         first = True
         for paragraph in content:
