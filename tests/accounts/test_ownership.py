@@ -133,7 +133,9 @@ def _is_login_redirect(response) -> bool:
     return response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", "")
 
 
-def _sweep(app, owner_email: str, intruder_emails: list[str]) -> list[str]:
+def _sweep(app, owner_email: str, intruder_emails: list[str], only: set[str] | None = None) -> list[str]:
+    """Try every record route with the owner's ids as each intruder. `only`: just the routes
+    whose record variables are all among these names."""
     failures: list[str] = []
     with app.app_context():
         owner = db.session.execute(select(User).where(User.email == owner_email)).scalar_one()
@@ -148,6 +150,8 @@ def _sweep(app, owner_email: str, intruder_emails: list[str]) -> list[str]:
         for rule, method in record_routes(app):
             values = {name: _value_for(name, records, rule) for name in rule.arguments}
             if any(value is None for value in values.values()):
+                continue
+            if only is not None and not set(rule.arguments) - set(NOT_RECORD_IDS) <= only:
                 continue
             with app.test_request_context():
                 from flask import url_for
@@ -220,6 +224,19 @@ def test_another_organization_and_another_user_get_404_everywhere(people):
 def test_a_user_without_organization_is_private_even_to_admins(people):
     failures = _sweep(people, "solo.advocate@example.test",
                       ["owner.admin@example.test", "other.org.admin@example.test"])
+    assert not failures, "routes that leak or change another's records:\n" + "\n".join(failures)
+
+
+def test_a_colleague_cannot_reach_private_or_personal_records(people):
+    """Within one organization appeals and batches are shared; a private template, someone's API
+    tokens and the admin's pages are not."""
+    with people.app_context():
+        owner = db.session.execute(select(User).where(User.email == "owner.admin@example.test")).scalar_one()
+        colleague = make_user("colleague@example.test")
+        colleague.organization_id = owner.organization_id
+        db.session.commit()
+    failures = _sweep(people, "owner.admin@example.test", ["colleague@example.test"],
+                      only={"template_id", "version_id", "token_id", "user_id", "invitation_id"})
     assert not failures, "routes that leak or change another's records:\n" + "\n".join(failures)
 
 
