@@ -97,11 +97,32 @@ def children(pid: int) -> list[int]:
         return []
 
 
-class MemorySampler:
-    """Peak RSS of each worker's main process and of its pool processes, sampled."""
+def database_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to `database` (its process title
+    names the database)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if f" {database} " in f" {title} ":
+            pids.append(int(entry.name))
+    return pids
 
-    def __init__(self, workers):
+
+class MemorySampler:
+    """Peak RSS of each worker's main process and of its pool processes, sampled; CPU time of
+    the pool processes and of the database's server processes."""
+
+    def __init__(self, workers, database: str = ""):
         self.workers = workers
+        self.database = database
+        self.database_cpu: dict[int, float] = {}
         self.peaks: dict[str, int] = {}
         self.pool_cpu: dict[int, float] = {}  # pool pid -> CPU seconds used (last seen)
         self._stop = threading.Event()
@@ -110,6 +131,8 @@ class MemorySampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._note("this process (web side)", rss_kib(os.getpid()))
+            for pid in database_backends(self.database):
+                self.database_cpu[pid] = cpu_seconds(pid)
             for number, worker in enumerate(self.workers, start=1):
                 main = worker.process.pid
                 self._note(f"worker {number} main", rss_kib(main))
@@ -123,6 +146,8 @@ class MemorySampler:
 
     def __enter__(self):
         self._start_cpu = {}
+        for pid in database_backends(self.database):
+            self._start_cpu[pid] = cpu_seconds(pid)
         for worker in self.workers:
             for child in children(worker.process.pid):
                 self._start_cpu[child] = cpu_seconds(child)
@@ -132,6 +157,10 @@ class MemorySampler:
     @property
     def pool_cpu_seconds(self) -> float:
         return sum(used - self._start_cpu.get(pid, 0.0) for pid, used in self.pool_cpu.items())
+
+    @property
+    def database_cpu_seconds(self) -> float:
+        return sum(used - self._start_cpu.get(pid, 0.0) for pid, used in self.database_cpu.items())
 
     def __exit__(self, *exc):
         self._stop.set()
@@ -149,28 +178,28 @@ def per_letter_costs(samples: int = 200) -> None:
     from appeals.matching import match_case
 
     data = synthetic_csv(samples)
-    started = time.perf_counter()
+    started = time.process_time()
     cases = [row.case for row in parse_sheet(data).rows]
-    parse = time.perf_counter() - started
+    parse = time.process_time() - started
     match_case(cases[0])  # loads the criteria library once
-    started = time.perf_counter()
+    started = time.process_time()
     results = [match_case(case) for case in cases]
-    match = time.perf_counter() - started
+    match = time.process_time() - started
     kinds = [default_kind(result) for result in results]
     for kind in set(kinds):
         builtin_template(kind)
-    started = time.perf_counter()
+    started = time.process_time()
     contexts = [build_context(c, r, kind=k) for c, r, k in zip(cases, results, kinds)]
-    context = time.perf_counter() - started
-    started = time.perf_counter()
+    context = time.process_time() - started
+    started = time.process_time()
     documents = [builtin_template(k).render(ctx) for k, ctx in zip(kinds, contexts)]
-    render = time.perf_counter() - started
-    started = time.perf_counter()
+    render = time.process_time() - started
+    started = time.process_time()
     for document in documents[:50]:
         docx_text(document)
-    preview = (time.perf_counter() - started) * samples / 50
+    preview = (time.process_time() - started) * samples / 50
     size = sum(map(len, documents)) / samples
-    print(f"  per letter, in-process ({samples} rows): parse+validate {1000 * parse / samples:.2f} ms, "
+    print(f"  CPU-ms per letter, in-process ({samples} rows): parse+validate {1000 * parse / samples:.2f} ms, "
           f"match {1000 * match / samples:.2f} ms, letter context {1000 * context / samples:.2f} ms, "
           f"render .docx {1000 * render / samples:.2f} ms ({size / 1024:.0f} KiB); "
           f"a text preview would add {1000 * preview / samples:.2f} ms (bulk skips it)")
@@ -180,13 +209,13 @@ def per_letter_costs(samples: int = 200) -> None:
 # End to end
 
 
-def run_batch(app, principal, rows: int, workers) -> dict:
+def run_batch(app, principal, rows: int, workers, database: str) -> dict:
     from appeals import batches
     from appeals.extensions import db
     from appeals.models import Batch
 
     data = synthetic_csv(rows)
-    with app.app_context(), MemorySampler(workers) as sampler:
+    with app.app_context(), MemorySampler(workers, database) as sampler:
         busy_before, all_before = machine_busy_seconds()
         started = time.perf_counter()
         batch = batches.stage_file(data, f"bench-{rows}.csv", principal, source="api",
@@ -213,6 +242,7 @@ def run_batch(app, principal, rows: int, workers) -> dict:
         "work": finished - staged, "zip": zipped - finished, "zip_mib": size / 2**20,
         "upload_to_letters": finished - started, "total": zipped - started,
         "peaks": dict(sampler.peaks), "pool_cpu": sampler.pool_cpu_seconds,
+        "database_cpu": sampler.database_cpu_seconds,
         "machine_busy": (busy_after - busy_before) / (all_after - all_before),
     }
 
@@ -250,7 +280,8 @@ def run() -> None:
                 worker.start()
             for worker in workers:
                 worker.wait_ready()
-            results = [run_batch(app, principal, rows, workers) for rows in SIZES]
+            database = url.rsplit("/", 1)[-1]
+            results = [run_batch(app, principal, rows, workers, database) for rows in SIZES]
         finally:
             for worker in workers:
                 worker.stop()
@@ -263,10 +294,13 @@ def run() -> None:
               f"(target {TARGET_LETTERS_PER_SECOND}); total {result['total']:.1f} s = staging "
               f"{result['stage']:.1f} s + letters {result['work']:.1f} s + ZIP "
               f"{result['zip']:.1f} s ({result['zip_mib']:.0f} MiB)")
-        print(f"         where the time goes: worker pools used {1000 * result['pool_cpu'] / result['letters']:.1f} "
-              f"CPU-ms per letter (match + render + their share of SQL); the machine's cores were "
-              f"{100 * result['machine_busy']:.0f}% busy (workers, PostgreSQL, Redis, this process "
-              f"and anything else running)")
+        pool_ms = 1000 * result["pool_cpu"] / result["letters"]
+        database_ms = 1000 * result["database_cpu"] / result["letters"]
+        print(f"         where the time goes, CPU-ms per letter: worker pools {pool_ms:.1f} (match, "
+              f"render, SQL client), PostgreSQL {database_ms:.1f} (this run's database); the "
+              f"machine's cores were {100 * result['machine_busy']:.0f}% busy (with anything else "
+              f"running). On {WORKERS} otherwise idle cores that is at most "
+              f"{WORKERS * 1000 / (pool_ms + database_ms):.0f} letters/s")
         peaks = ", ".join(f"{name} {kib / 1024:.0f} MiB" for name, kib in
                           sorted(result["peaks"].items()))
         print(f"         peak RSS: {peaks}")

@@ -78,3 +78,31 @@ def test_worker_killed_mid_batch_still_yields_every_letter_exactly_once(tmp_path
                 assert len(archive.namelist()) == ROWS + 1
         finally:
             service.dispose()
+
+
+@pytest.mark.slow
+def test_embedded_mode_runs_a_batch_with_a_real_worker(tmp_path):
+    """`make run`'s setup: SQLite and the server-less broker, a real worker process."""
+    with deployment("embedded", tmp_path) as service:
+        app = service.app
+        try:
+            rows, expected = spreadsheet_rows(20, 2)
+            with running_worker(service.config):
+                response = service.client.post(
+                    "/api/v1/batches", headers=service.headers,
+                    data={"file": (io.BytesIO(to_csv(rows)), "denials.csv")},
+                    content_type="multipart/form-data")
+                assert response.status_code == 202, response.get_json()
+                url = response.headers["Location"]
+
+                def finished():
+                    body = service.client.get(url, headers=service.headers).get_json()
+                    return body if body["status"] == "finished" else None
+
+                body = wait_for(finished, timeout=120, interval=0.5, message="the batch")
+            assert (body["done"], body["failed"], body["invalid"]) == (18, 0, 2)
+            assert {e["row"] for e in body["errors"]} == set(expected)
+            archive = service.client.get(url + "/archive", headers=service.headers)
+            assert len(zipfile.ZipFile(io.BytesIO(archive.data)).namelist()) == 19
+        finally:
+            service.dispose()
