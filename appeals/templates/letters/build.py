@@ -21,6 +21,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -751,12 +752,17 @@ def correction_template():
                        "{{ patient.name }}{% if patient.member_id %} \u00b7 Member ID "
                        "{{ patient.member_id }}{% endif %}")
     emergency_block(doc)
+    # A cover page for the sender: what to check first. The letter itself starts on the next
+    # page, so the page that goes to the plan holds no instructions.
     tag(doc, "{%p if correction.steps %}")
-    para(doc, ("b", "Before you send this letter"), style="Box")
+    para(doc, "Before you send this letter", style="Title")
+    para(doc, "Keep this page. Send the pages that follow, with the enclosures listed at the end.",
+         style="Small", space_after=10)
     tag(doc, "{%p for step in correction.steps %}")
     para(doc, "\u2610 {{ step }}", style="Box")
     tag(doc, "{%p endfor %}")
-    para(doc, "", space_after=6)
+    breaker = doc.add_paragraph()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
     tag(doc, "{%p endif %}")
     para(doc, ("b", '{{ patient.name or "' + BLANK + '" }}'), style="Address")
     para(doc, "Member ID {{ patient.member_id or \"" + BLANK + "\" }}", style="Address",
