@@ -201,7 +201,7 @@ class Evaluator:
                         f"{req.within_weeks} weeks before {self.reference.isoformat()}; this policy "
                         f"counts only treatment within the last {req.within_weeks} weeks.")
         if course.weeks is None:
-            return "length"
+            return "length" if req.weeks > 0 else None
         if course.weeks + 1e-6 < req.weeks:
             return "short"
         return None
