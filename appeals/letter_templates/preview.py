@@ -24,7 +24,7 @@ PREVIEW_TIMEOUT = 30  # seconds for rendering all samples
 PREVIEW_MEMORY_BYTES = 1536 * 1024 * 1024  # address space of the render process
 MAX_PREVIEW_PAGES = 3  # pages turned into images per sample
 MAX_PREVIEW_TEXT = 20_000  # characters of text kept per sample
-IMAGE_DPI = 60
+IMAGE_DPI = 80  # 680 x 880 px for a Letter page: readable on a desktop, scaled down on a phone
 PDFTOPPM_TIMEOUT = 30
 
 

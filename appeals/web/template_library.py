@@ -305,6 +305,12 @@ def preview_page(template_id: str, version_id: str, sample: str, page: int):
     return Response(image.png, mimetype="image/png")
 
 
+@templates.get("/library.css")
+def stylesheet():
+    css = render_template("library/library.css")
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
 @templates.get("/variables")
 def variables():
     """Every letter variable (from the renderer's own schema) and the authoring guide."""
