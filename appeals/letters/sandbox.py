@@ -49,10 +49,17 @@ ALLOWED_FILTERS = frozenset({
     "string", "striptags", "sum", "title", "tojson", "trim", "truncate", "unique", "upper",
     "urlencode", "wordcount", "wordwrap", "xmlattr",
 })
-_SIZED_FILTERS = frozenset({"batch", "center", "indent", "slice", "truncate", "wordwrap"})
-# str methods that allocate by a number or a format spec the template chooses.
-_BLOCKED_STR_METHODS = frozenset({
-    "center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map", "encode",
+_SIZED_FILTERS = frozenset({"batch", "center", "indent", "slice", "truncate", "wordwrap",
+                            "tojson"})
+MAX_JSON_INDENT = 8
+# str methods a template may call. The others (center, ljust, zfill, expandtabs, format,
+# translate, encode...) allocate by a number, a table or a format spec the template chooses.
+ALLOWED_STR_METHODS = frozenset({
+    "upper", "lower", "title", "capitalize", "casefold", "swapcase", "strip", "lstrip",
+    "rstrip", "split", "rsplit", "splitlines", "startswith", "endswith", "replace", "join",
+    "count", "find", "rfind", "index", "rindex", "partition", "rpartition", "removeprefix",
+    "removesuffix", "isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower",
+    "istitle", "isnumeric", "isdecimal",
 })
 # XML 1.0 cannot carry these characters; a stray one in pasted text must not break the document.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -121,7 +128,11 @@ def _check_replace(text: str, old: Any, new: Any, count: Any = -1) -> None:
 
 def _check_join(items: Any) -> None:
     if isinstance(items, (list, tuple)):
-        total = sum(len(x) for x in items if isinstance(x, str))
+        total = 0
+        for item in items:
+            total += len(item) if isinstance(item, str) else len(str(item))
+            if total > MAX_VALUE_LENGTH:
+                break
         if total > MAX_VALUE_LENGTH:
             raise SecurityError(f"join() would build more than {MAX_VALUE_LENGTH:,} characters")
 
@@ -171,7 +182,17 @@ def _limit_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
                     raise SecurityError(
                         f"the {name} filter takes numbers up to {MAX_FILTER_NUMBER:,}")
         plain = [a for a in args if not hasattr(a, "autoescape")]  # drop the eval context
-        if name == "format" and plain and isinstance(plain[0], str):
+        if name == "indent" and plain and isinstance(plain[0], str):
+            width = plain[1] if len(plain) > 1 else kwargs.get("width", 4)
+            width = len(width) if isinstance(width, str) else width
+            if isinstance(width, int) and (plain[0].count("\n") + 1) * width > MAX_VALUE_LENGTH:
+                raise SecurityError(
+                    f"indent() would build more than {MAX_VALUE_LENGTH:,} characters")
+        elif name == "tojson":
+            indent = plain[1] if len(plain) > 1 else kwargs.get("indent")
+            if isinstance(indent, int) and indent > MAX_JSON_INDENT:
+                raise SecurityError(f"tojson indent is at most {MAX_JSON_INDENT}")
+        elif name == "format" and plain and isinstance(plain[0], str):
             _check_percent_format(plain[0])
         elif name == "replace" and len(plain) >= 3:
             _check_replace(*plain[:4])
@@ -204,7 +225,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         }
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, str) and attr in _BLOCKED_STR_METHODS:
+        if isinstance(obj, str) and attr not in ALLOWED_STR_METHODS:
             return False
         return super().is_safe_attribute(obj, attr, value)
 

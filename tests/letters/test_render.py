@@ -156,6 +156,10 @@ HOSTILE = [
     ("{% set ns = namespace(s='AB') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}"
      "{% endfor %}", "longer"),
     ("{% set l = [1] %}{{ l.append(2) }}", "unsafe"),
+    ("{{ ('\\n' * 1000000)|indent(9000) }}", "indent"),
+    ("{{ (range(10000)|list)|tojson(indent=9000) }}", "indent"),
+    ("{{ ('a' * 1000000).translate({97: 'bbbbbbbbbb'}) }}", "unsafe"),
+    ("{{ ((range(10000)|list) * 200)|join }}", "join"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "recursion"),
 ]
 
