@@ -109,3 +109,24 @@ def test_cli_pdf_without_libreoffice_keeps_the_docx(tmp_path, monkeypatch):
                                    "-o", str(out), "--pdf"])
     assert run.exit_code == 1 and "not installed" in run.stderr
     assert out.exists() and not out.with_suffix(".pdf").exists()
+
+
+def test_cli_reads_a_case_from_standard_input_and_matches_it(tmp_path):
+    from .samples import headache_pair
+
+    case, _ = headache_pair()
+    out = tmp_path / "from-stdin.docx"
+    run = CliRunner().invoke(cli, ["letter", "-", "-o", str(out), "--date", "2026-04-05"],
+                             input=json.dumps(case.model_dump(mode="json")))
+    assert run.exit_code == 0, run.output
+    assert "wrote" in run.stdout and out.exists()
+    assert "Dana" in docx_text(out.read_bytes())
+
+
+def test_cli_says_emergency_first(tmp_path):
+    from .samples import headache_pair
+
+    source = _write(tmp_path, "e.json", _prematched(*headache_pair()))
+    run = CliRunner().invoke(cli, ["letter", str(source), "-o", str(tmp_path / "e.docx")])
+    assert run.exit_code == 0
+    assert run.stderr.startswith("EMERGENCY: these symptoms need emergency care now")
