@@ -39,6 +39,8 @@ HOSTILE = {
     "range": ("{% for i in range(10**9) %}x{% endfor %}", "range() may produce at most"),
     "nested_loops": ("{% for a in range(9999) %}{% for b in range(9999) %}{{ patient.name }}"
                      "{% endfor %}{% endfor %}", "loops more than"),
+    "nested_long_lists": ("{% for a in requirements * 5000 %}{% for b in requirements * 5000 %}"
+                          "{{ a.text }}{% endfor %}{% endfor %}", "loops more than"),
     "gigabytes": ("{{ 'x' * 10**10 }}", "would build more than"),
     "repeated_filters": ("{{ ('x' * 9999)|replace('x', 'x' * 9999)|replace('x', 'xx') }}",
                          "more than"),
