@@ -20,7 +20,10 @@ MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # APPEALS_INSTANCE_PATH: where instance/config.py, the SQLite files and the beat schedule
+    # live when the package is installed rather than run from a checkout (the Docker image).
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("APPEALS_INSTANCE_PATH") or None)
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.config.from_mapping(config_defaults.defaults(app.instance_path))

@@ -22,6 +22,12 @@ def broker_url(config) -> str:
     return config.get("REDIS_URL") or config["EMBEDDED_BROKER_URL"]
 
 
+def stuck_rendering_after(config) -> float:
+    """Seconds after which a job still "rendering" has lost its worker (past the hard limit)."""
+    explicit = config.get("STUCK_RENDERING_AFTER")
+    return explicit if explicit is not None else config["LETTER_TIME_LIMIT"] + 30
+
+
 def celery_config(config) -> dict:
     """The CELERY settings derived from the app config; an explicit CELERY dict overrides them."""
     from .privacy import beat_schedule as privacy_beat_schedule
@@ -36,7 +42,7 @@ def celery_config(config) -> dict:
             "LETTER_TIME_LIMIT, LETTER_SOFT_TIME_LIMIT and the total retry delay must stay well "
             f"under the Redis visibility timeout ({REDIS_VISIBILITY_TIMEOUT} s)"
         )
-    if config["STUCK_RENDERING_AFTER"] <= config["LETTER_TIME_LIMIT"]:
+    if stuck_rendering_after(config) <= config["LETTER_TIME_LIMIT"]:
         raise RuntimeError(
             "STUCK_RENDERING_AFTER must be longer than LETTER_TIME_LIMIT: a job still rendering "
             "after the hard time limit has lost its worker, sooner it may still be running"

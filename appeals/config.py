@@ -50,7 +50,7 @@ def defaults(instance_path: str) -> dict:
         # started (its worker died: longer than the hard time limit) or still "queued" this long
         # after it was queued (its message was lost).
         "SWEEP_INTERVAL": 60,
-        "STUCK_RENDERING_AFTER": 120,
+        "STUCK_RENDERING_AFTER": None,  # None: LETTER_TIME_LIMIT + 30
         "STUCK_QUEUED_AFTER": 900,
         # Test-only: seconds each render waits first, so a test can kill a worker mid-task.
         "TEST_RENDER_DELAY": 0,

@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .access import Principal, assign_owner, current_principal
+from .celery_app import stuck_rendering_after
 from .contract import Case, MatchResult
 from .extensions import db
 from .models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal, Letter
@@ -202,7 +203,7 @@ def sweep_stuck(
     while workers are busy: rendering is idempotent."""
     config = current_app.config
     if rendering_older_than is None:
-        rendering_older_than = timedelta(seconds=config["STUCK_RENDERING_AFTER"])
+        rendering_older_than = timedelta(seconds=stuck_rendering_after(config))
     if queued_older_than is None:
         queued_older_than = timedelta(seconds=config["STUCK_QUEUED_AFTER"])
     now = utcnow()
