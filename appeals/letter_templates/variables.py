@@ -32,13 +32,15 @@ INTERNAL_ATTRIBUTES = {
     "tb_next", "im_func", "im_self", "popen", "system", "subclasses", "globals", "builtins",
     "modules", "environ", "load_module", "get_data",
 }
-# Methods of a text value a template may call (`patient.name.upper()`); every letter value is
-# text, a number, a flag or a list (dates are written-out text). The sandbox refuses the str
-# methods that allocate by a number (center, ljust, zfill, format…), so they are not listed.
-VALUE_METHODS = {
-    "upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "replace", "split",
-    "startswith", "endswith", "count", "join", "splitlines", "casefold", "swapcase",
-}
+# Methods of a text value a template may call (`patient.name.upper()`): the renderer's own
+# allow-list when it is installed (every letter value is text, a number, a flag or a list).
+try:
+    from appeals.letters.sandbox import ALLOWED_STR_METHODS as VALUE_METHODS
+except ImportError:  # the letters package is optional for this pure check
+    VALUE_METHODS = frozenset({
+        "upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "replace",
+        "split", "startswith", "endswith", "count", "join", "splitlines", "casefold",
+    })
 VALUE_ATTRIBUTES: set[str] = set()  # none: letter values have no data attributes
 FORBIDDEN_STATEMENTS = {
     nodes.Include: "`{% include %}` (templates cannot read other files)",
