@@ -27,14 +27,14 @@ __all__ = [
     "render_letter",
 ]
 
-TEMPLATE_PACKAGE = "appeals.templates.letters"
+TEMPLATE_DIR = ("templates", "letters")  # inside the appeals package (not a package itself)
 
 
 def builtin_template_bytes(kind: str) -> bytes:
     """The .docx bytes of the built-in template for ``kind``."""
     if kind not in LETTER_KINDS:
         raise ValueError(f"unknown letter kind {kind!r}; choose one of {', '.join(LETTER_KINDS)}")
-    return resources.files(TEMPLATE_PACKAGE).joinpath(f"{kind}.docx").read_bytes()
+    return resources.files("appeals").joinpath(*TEMPLATE_DIR, f"{kind}.docx").read_bytes()
 
 
 @functools.lru_cache(maxsize=None)
