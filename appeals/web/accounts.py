@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from ..accounts import invitations as invites
@@ -54,6 +55,30 @@ def _setup(state) -> None:
     sessions.init_app(state.app)
     limits.init_app(state.app)
     security.init_app(state.app)
+
+
+EXPIRED_FORM = "This form had expired, so nothing was done. Please try again."
+# Where to go back to after a form expired (the Referer is never sent: Referrer-Policy).
+_BACK_AFTER_EXPIRY = {"auth.create_api_token": "auth.settings", "auth.revoke_api_token": "auth.settings",
+                      "auth.change_password": "auth.settings", "auth.set_retention": "auth.organization",
+                      "auth.create_invitation": "auth.organization",
+                      "auth.revoke_invitation": "auth.organization",
+                      "auth.set_role": "auth.organization", "auth.remove_member": "auth.organization",
+                      "auth.logout": "auth.logout"}
+
+
+@auth.errorhandler(CSRFError)
+def _csrf_failed(error):
+    """A form left open too long (or sent from elsewhere): nothing was done; say so on a page with
+    fresh tokens rather than a bare error (400 either way)."""
+    if request.endpoint in ("auth.login", "auth.signup"):
+        form = LoginForm() if request.endpoint == "auth.login" else SignupForm()
+        template = "accounts/login.html" if request.endpoint == "auth.login" else "accounts/signup.html"
+        return render_template(template, form=form, error=EXPIRED_FORM), 400
+    back = _BACK_AFTER_EXPIRY.get(request.endpoint)
+    link = url_for(back) if back else request.path if request.endpoint == "auth.join" else "/"
+    return render_template("accounts/message.html", title="The form expired", message=EXPIRED_FORM,
+                           link=link), 400
 
 
 @auth.errorhandler(RateLimitExceeded)

@@ -216,3 +216,22 @@ def test_pages_use_no_inline_script_or_style(app, client, user):
         if "text/html" in response.content_type:
             found = inline.search(response.get_data(as_text=True))
             assert found is None, f"{page} uses inline code the CSP blocks: {found.group(0)!r}"
+
+
+def test_an_expired_form_says_so_and_keeps_nothing(csrf_app):
+    with csrf_app.app_context():
+        make_user("owner.admin@example.test", "Owner Clinic", role="admin")
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": "owner.admin@example.test", "password": PASSWORD,
+                                           "csrf_token": "stale"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This form had expired, so nothing was done." in page
+    assert 'name="csrf_token"' in page  # a fresh token to try again with
+    signed_in = _sign_in_with_csrf(csrf_app, "owner.admin@example.test")
+    response = signed_in.post("/settings/tokens", data={"name": "x"})
+    assert response.status_code == 400 and 'href="/settings"' in response.get_data(as_text=True)
+    with csrf_app.app_context():
+        from appeals.models import ApiToken
+
+        assert db.session.execute(select(ApiToken)).first() is None
