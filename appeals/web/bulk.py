@@ -64,8 +64,8 @@ def _letter_options() -> list[tuple[str, str]]:
     return options
 
 
-def _upload_form() -> UploadForm:
-    form = UploadForm()
+def _upload_form(**kwargs) -> UploadForm:
+    form = UploadForm(**kwargs)
     form.letter.choices = _letter_options()
     return form
 
@@ -100,6 +100,20 @@ def upload():
     record_event("created", batch, via="web")
     batches.start(batch)
     return redirect(url_for("bulk.batch", batch_id=batch.id), code=303)
+
+
+@bulk.errorhandler(413)
+def too_large(exc):
+    """An upload over the size limit, said on the upload page (the body was never read)."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    form = _upload_form(formdata=None)
+    size = f"{limit / 1e6:.0f} MB" if limit >= 1e6 else f"{limit / 1e3:.0f} KB"
+    form.file.errors = [f"The file is larger than {size}. Split it into smaller "
+                        "files (or save it as CSV, which is smaller than XLSX) and upload each."]
+    return render_template("bulk/index.html", form=form, batches=_recent_batches(),
+                           progress=batches.progress), 413
 
 
 @bulk.get("/<batch_id>")

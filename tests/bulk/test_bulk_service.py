@@ -115,6 +115,19 @@ def test_refused_files_say_why_and_store_nothing(app, clinic):
         assert db.session.scalar(select(func.count()).select_from(Batch)) == 0
 
 
+def test_a_file_over_the_size_limit_is_refused_on_the_page(app, clinic):
+    client, headers = clinic
+    app.config["MAX_CONTENT_LENGTH"] = 5000
+    rows, _ = spreadsheet_rows(100, 0)
+    response = upload(client, to_csv(rows))
+    assert response.status_code == 413
+    assert "The file is larger than 5 KB" in response.get_data(as_text=True)
+    response = client.post("/api/v1/batches", headers=headers,
+                           data={"file": (io.BytesIO(to_csv(rows)), "big.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and response.is_json
+
+
 def test_fix_an_invalid_row_on_the_page_and_by_file(app, clinic):
     client, headers = clinic
     rows, expected = spreadsheet_rows(30, 3)
