@@ -205,24 +205,35 @@ class _Supplied:
         if case.original_request:
             texts.append(case.original_request)
         self.texts = [_normal(t) for t in texts]
-        # An answer appears in a quote as "<question> <answer>" (yes/no for booleans).
-        self.answers = []
-        for value in case.answers.values():
-            for item in (value if isinstance(value, list) else [value]):
-                if item is None or item == "":
-                    continue
-                shown = ("yes" if item else "no") if isinstance(item, bool) else str(item)
-                self.answers.append(_normal(shown))
-        if any(isinstance(v, list) for v in case.answers.values()):
-            self.answers += [_normal(str(v)) for v in case.answers.values() if isinstance(v, list)]
+        # The matcher quotes an answer as "<question text> <answer>" (yes/no for booleans): the
+        # quotes the case's answers can produce, from the criteria library's question texts.
+        self.answer_quotes = {_normal(q) for q in _answer_quotes(case)}
 
     def has(self, evidence: Evidence) -> bool:
         quote = _normal(evidence.quote)
         if not quote:
             return False
         if (evidence.source or "").casefold() == ANSWERS_SOURCE:
-            return any(quote.endswith(answer) for answer in self.answers)
+            return quote in self.answer_quotes
         return any(quote in text for text in self.texts)
+
+
+def _answer_quotes(case: Case) -> list[str]:
+    if not case.answers:
+        return []
+    from appeals.criteria import load_library  # the question texts live with the criteria
+
+    texts: dict[str, set[str]] = {}
+    for service in load_library().services:
+        for question in service.questions:
+            texts.setdefault(question.id, set()).add(question.text)
+    quotes = []
+    for qid, value in case.answers.items():
+        if value is None or value == "" or value == []:
+            continue
+        shown = ("yes" if value else "no") if isinstance(value, bool) else value
+        quotes.extend(f"{text} {shown}" for text in texts.get(qid, ()))
+    return quotes
 
 
 def _age(case: Case, today: dt.date) -> str:

@@ -81,3 +81,15 @@ def test_original_request_evidence_is_not_an_enclosure():
     assert from_request and all(e["enclosure"] == "in the original request"
                                 for e in from_request)
     assert all(e["title"] != "original request" for e in context["enclosures"])
+
+
+def test_an_answer_quote_the_case_did_not_give_is_dropped():
+    from appeals.contract import Evidence
+
+    case = lumbar_case(documentation=[], answers={"pt_weeks": 8, "treatment_failed": True})
+    result = match_case(case, today=TODAY)
+    target = next(r for r in result.requirements if r.evidence)
+    forged = Evidence(quote="Have you had spinal surgery? yes", source="answers")
+    target.evidence.append(forged)
+    context = build_context(case, result, kind="patient", today=TODAY)
+    assert "spinal surgery" not in repr(context)
