@@ -43,17 +43,6 @@ def lumbar_case(**overrides) -> dict:
     return {**LUMBAR_CASE, **overrides}
 
 
-def matcher_ready() -> bool:
-    try:
-        from appeals.contract import Case
-        from appeals.matching import match_case
-
-        match_case(Case.model_validate(LUMBAR_CASE))
-        return True
-    except Exception:  # noqa: BLE001 - not there yet or its criteria library incomplete
-        return False
-
-
 @contextlib.contextmanager
 def deployment(kind: str, directory, **extra):
     """A migrated database and a Flask app for a deployment of `kind` ("redis" or "embedded")."""

@@ -16,9 +16,8 @@ from appeals.contract import parse_case
 from appeals.extensions import db
 from appeals.models import Appeal, AuditEvent, Letter
 
-from .conftest import LUMBAR_CASE, lumbar_case, matcher_ready
+from .conftest import LUMBAR_CASE, lumbar_case
 
-pytestmark = pytest.mark.skipif(not matcher_ready(), reason="the matcher is not in the tree yet")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

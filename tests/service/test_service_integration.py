@@ -13,15 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from appeals.extensions import db
-from appeals.models import Appeal, Letter
+from appeals.models import Letter
 from support.workers import running_worker, wait_for
 
-from .conftest import LUMBAR_CASE, deployment, matcher_ready
+from .conftest import LUMBAR_CASE, deployment
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not matcher_ready(), reason="the matcher is not in the tree yet"),
-]
+pytestmark = pytest.mark.slow
 
 # Short limits so a dead worker's job is swept within seconds (production: minutes).
 KILL_TEST_CONFIG = dict(TEST_RENDER_DELAY=2, LETTER_SOFT_TIME_LIMIT=4, LETTER_TIME_LIMIT=5,

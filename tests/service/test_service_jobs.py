@@ -18,9 +18,8 @@ from appeals.models import Appeal, Letter
 from appeals.models.appeals import DONE, FAILED, QUEUED, RENDERING
 from appeals.models.base import utcnow
 
-from .conftest import LUMBAR_CASE, matcher_ready
+from .conftest import LUMBAR_CASE
 
-pytestmark = pytest.mark.skipif(not matcher_ready(), reason="the matcher is not in the tree yet")
 
 
 @pytest.fixture

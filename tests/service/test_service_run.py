@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -26,12 +25,9 @@ from appeals.extensions import db
 from support.workers import REPO, wait_for
 from tests.conftest import make_user
 
-from .conftest import LUMBAR_CASE, matcher_ready
+from .conftest import LUMBAR_CASE
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not matcher_ready(), reason="the matcher is not in the tree yet"),
-]
+pytestmark = pytest.mark.slow
 LIMIT = 200_000
 
 
