@@ -7,17 +7,21 @@ bound a session; the sign-in and last-seen times inside it do.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
+# A fingerprint of the password hash the session was opened with: changing the password ends
+# every other session of that user.
+PASSWORD_MARK = "password_mark"
 # Rewrite the last-seen time at most this often (each rewrite re-issues the cookie).
 _SEEN_RESOLUTION = 30
 
@@ -36,6 +40,15 @@ def _now() -> int:
     return int(time.time())
 
 
+def password_mark(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def keep_session_after_password_change(user: User) -> None:
+    """The session that changed the password stays open; all others end."""
+    session[PASSWORD_MARK] = password_mark(user)
+
+
 def start_session(user: User) -> None:
     # A fresh session: nothing an earlier visitor of this browser put in it carries over.
     session.clear()
@@ -44,6 +57,7 @@ def start_session(user: User) -> None:
     now = _now()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
+    session[PASSWORD_MARK] = password_mark(user)
 
 
 def end_session() -> None:
@@ -64,6 +78,12 @@ def _expire_stale_session() -> None:
         end_session()
         flash("Your session expired; sign in again.", "info")
         return
+    if current_user.is_authenticated:
+        mark = session.setdefault(PASSWORD_MARK, password_mark(current_user))
+        if mark != password_mark(current_user):
+            end_session()
+            flash("Your password was changed; sign in again.", "info")
+            return
     if now - seen_at >= _SEEN_RESOLUTION:
         session[SEEN_AT] = now
 

@@ -1,4 +1,4 @@
-"""`appeals users create`, `appeals tokens create|list|revoke` and `appeals purge`."""
+"""`appeals users create|set-password`, `appeals tokens create|list|revoke` and `appeals purge`."""
 
 from __future__ import annotations
 
@@ -86,6 +86,33 @@ def create_user_command(email: str, org_name: str | None, admin: bool, password_
     if organization is not None:
         where = f" in {'new ' if created_org else ''}organization {organization.name!r}"
     click.echo(f"created {user.role} {user.email} (user id {user.id}){where}")
+
+
+@users.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@with_app
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a user's password (someone who forgot theirs) and lift any lock. Their open sessions
+    end; their API tokens keep working."""
+    from ..accounts.passwords import hash_password
+    from ..accounts.users import AccountError, check_password_strength
+    from ..extensions import db
+
+    user = _user_or_exit(email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_password_strength(password)
+    except AccountError as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    click.echo(f"password set for {user.email}")
 
 
 @cli.group()

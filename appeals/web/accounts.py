@@ -267,7 +267,8 @@ def change_password():
         else:
             current_user.password_hash = hash_password(form.password.data)
             db.session.commit()
-            flash("Your password is changed.", "info")
+            sessions.keep_session_after_password_change(current_user)
+            flash("Your password is changed; you are signed out everywhere else.", "info")
             return redirect(url_for("auth.settings"))
     return _settings_page(password_form=form, status=400)
 

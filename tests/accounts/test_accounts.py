@@ -219,13 +219,19 @@ def test_admin_sets_retention_roles_and_removes_members(app, client, user, user_
     assert sign_in(app.test_client(), "leaving@example.test").status_code == 200
 
 
-def test_change_password(app, client, user, user_id):
+def test_change_password_ends_other_sessions(app, client, user, user_id):
     sign_in(client, "clinic.user@example.test")
+    other_browser = app.test_client()
+    sign_in(other_browser, "clinic.user@example.test")
+    assert other_browser.get("/settings").status_code == 200
     response = client.post("/settings/password", data={
         "current": "not it at all", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert "This is not your current password." in _errors(response)
     response = client.post("/settings/password", data={
         "current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
+    assert client.get("/settings").status_code == 200  # this one stays
+    assert other_browser.get("/settings").status_code == 302  # the other is over
+    assert sign_in(other_browser, "clinic.user@example.test", NEW_PASSWORD).status_code == 302
     with app.app_context():
         assert check_password(db.session.get(User, user_id).password_hash, NEW_PASSWORD)

@@ -137,3 +137,16 @@ def test_cli_users_create_makes_the_first_admin(app, runner):
     again = runner.invoke(cli, ["users", "create", "--email", "first.admin@example.test",
                                 "--password-stdin"], input="a long enough passphrase\n")
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_cli_set_password_lifts_a_lock(app, runner, user):
+    from appeals.cli import cli
+
+    client = app.test_client()
+    for _ in range(5):
+        sign_in(client, "clinic.user@example.test", "wrong password")
+    assert sign_in(client, "clinic.user@example.test").status_code == 429
+    result = runner.invoke(cli, ["users", "set-password", "--email", "clinic.user@example.test",
+                                 "--password-stdin"], input="a fresh long passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, "clinic.user@example.test", "a fresh long passphrase").status_code == 302
