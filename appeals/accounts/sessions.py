@@ -100,6 +100,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
     app.config.setdefault("LOGIN_RATE_LIMIT", "20 per minute; 200 per hour")
     app.config.setdefault("INVITATION_DAYS", 7)
+    # False: organizations are made only with `appeals users create`; people join by invitation.
+    app.config.setdefault("SIGNUP_OPEN", True)
     app.config.setdefault("MAIL_RATE_LIMIT", "5 per hour")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."

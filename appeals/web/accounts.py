@@ -59,12 +59,13 @@ def _setup(state) -> None:
 
 EXPIRED_FORM = "This form had expired, so nothing was done. Please try again."
 # Where to go back to after a form expired (the Referer is never sent: Referrer-Policy).
-_BACK_AFTER_EXPIRY = {"auth.create_api_token": "auth.settings", "auth.revoke_api_token": "auth.settings",
-                      "auth.change_password": "auth.settings", "auth.set_retention": "auth.organization",
-                      "auth.create_invitation": "auth.organization",
-                      "auth.revoke_invitation": "auth.organization",
-                      "auth.set_role": "auth.organization", "auth.remove_member": "auth.organization",
-                      "auth.logout": "auth.logout"}
+_BACK_AFTER_EXPIRY = {
+    **dict.fromkeys(("auth.create_api_token", "auth.revoke_api_token", "auth.change_password"),
+                    "auth.settings"),
+    **dict.fromkeys(("auth.set_retention", "auth.create_invitation", "auth.revoke_invitation",
+                     "auth.set_role", "auth.remove_member"), "auth.organization"),
+    "auth.logout": "auth.logout",
+}
 
 
 @auth.errorhandler(CSRFError)
@@ -125,6 +126,13 @@ def _form_error(form, error: AccountError) -> None:
 def signup():
     if current_user.is_authenticated:
         return redirect(_home())
+    if not current_app.config["SIGNUP_OPEN"]:
+        return render_template(
+            "accounts/message.html", title="Sign-up is closed",
+            message="This service does not take new organizations here. If you work with an "
+                    "organization that uses it, ask its admin for an invitation link. Patients "
+                    "need no account: file your appeal from the start page.",
+        ), 404
     form = SignupForm()
     if form.validate_on_submit():
         try:

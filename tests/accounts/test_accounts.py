@@ -39,6 +39,17 @@ def test_sign_up_creates_an_organization_with_its_first_user_as_admin(app, clien
     assert client.get("/settings").status_code == 200
 
 
+def test_sign_up_can_be_closed(app, client):
+    app.config["SIGNUP_OPEN"] = False
+    assert "/signup" not in client.get("/login").get_data(as_text=True)
+    response = client.post("/signup", data={
+        "organization": "Synthetic Clinic", "email": "founder@example.test",
+        "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 404 and "ask its admin for an invitation" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(User)).first() is None
+
+
 def test_sign_up_errors_name_their_fields_and_store_nothing(app, client):
     response = client.post("/signup", data={
         "organization": "", "email": "not-an-email", "password": "short", "confirm": "other"})
