@@ -201,3 +201,10 @@ def test_medicare_advantage_clinician_letter_does_not_offer_peer_to_peer():
     text = _text(lumbar_case("medicare_advantage"), lumbar_result(), "clinician")
     assert "peer-to-peer" not in text and "reconsideration" in text
     assert "peer-to-peer" in _text(lumbar_case(), lumbar_result(), "clinician")
+
+
+def test_checklist_when_nothing_is_missing_says_so():
+    text = _text(lumbar_case(), lumbar_result(), "checklist")
+    assert "Nothing is missing" in text
+    assert "What is missing" not in text and "Request to send your clinic" not in text
+    assert "do not yet meet" not in text

@@ -707,29 +707,43 @@ def checklist_template():
     para(doc, "Prepared {{ today }}{% if patient.name %} for {{ patient.name }}{% endif %} "
               "\u00b7 {{ service.description }} \u00b7 {{ plan.name }}", style="Small",
          space_after=10)
+    tag(doc, "{%p if checklist %}")
     para(doc, "{% if policy.present %}The records you supplied do not yet meet "
               "{{ policy.citation }}{% if pathway.title %} (the closest pathway is \u201c"
               "{{ pathway.title }}\u201d){% endif %}.{% else %}The records you supplied do not "
               "yet show what the criteria for this service ask for.{% endif %} An appeal sent "
               "now would most likely fail. It is usually faster to obtain what is missing and "
               "then have your clinician send a new request, with the records attached.")
+    tag(doc, "{%p elif criteria_met %}")
+    para(doc, "Nothing is missing: the records you supplied meet every requirement of "
+              "{{ policy.citation }}{% if pathway.title %} (\u201c{{ pathway.title }}\u201d)"
+              "{% endif %}. You can {% if denial.present %}appeal{% else %}ask for the scan"
+              "{% endif %} now; the appeal letter cites each record.")
+    tag(doc, "{%p else %}")
+    para(doc, "There are no published criteria in this service's library entry to check the "
+              "records against. Ask {{ plan.name }} in writing for the criteria it applies, then "
+              "compare your records with them.")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if deadline.present %}")
     para(doc, ("b", "Keep the appeal deadline in mind. "), "{{ deadline.text }} If you cannot "
          "obtain the records in time, file the appeal before the deadline and send the records "
          "when you have them.", style="Box")
     para(doc, "", space_after=0)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if checklist %}")
     para(doc, "What is missing", style="Heading 1")
     grid_table(doc, ["#", "The criteria ask for", "What to obtain", "From whom"],
                [0.35, 2.15, 2.2, 1.8], "item in checklist",
                [[["{{ item.number }}"]], [["{{ item.requirement }}"]],
                 [["{{ item.needed }}"]], [["{{ item.obtain_from }}"]]])
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if cited_requirements %}")
     para(doc, "What your records already show", style="Heading 1")
     tag(doc, "{%p for r in cited_requirements %}")
     para(doc, ("b", "{{ r.text }}: "), "{{ r.evidence_text }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if checklist %}")
     para(doc, "Then", style="Heading 1")
     para(doc, "When you have these records, ask your clinician to send a new prior-authorization "
               "request with them attached{% if denial.present %}, or prepare the appeal letter "
@@ -743,6 +757,7 @@ def checklist_template():
               "birth {{ patient.date_of_birth }}{% endif %}"
               "{% if patient.member_id %}, member ID {{ patient.member_id }}{% endif %}",
          style="Box")
+    tag(doc, "{%p endif %}")
     return doc
 
 
