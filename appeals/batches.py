@@ -381,7 +381,7 @@ class _Job:
         return {"service": {"id": self.result.service.id}}
 
 
-def process_chunk(batch_id: str, row_ids: list[int]) -> None:
+def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False) -> None:
     """Make the appeals of these rows (matching each case) and write their letters. Idempotent:
     rows that have an appeal and appeals that have ended are skipped, so a redelivered chunk
     writes nothing twice."""
@@ -423,10 +423,18 @@ def process_chunk(batch_id: str, row_ids: list[int]) -> None:
             "organization_id": organization_id, "created_at": now,
         })
     if appeals:
+        table = BatchRow.__table__
+        claimed = db.session.execute(
+            update(table).where(table.c.id == bindparam("row_id"), table.c.appeal_id.is_(None))
+            .values(appeal_id=bindparam("new_appeal_id"), case_json=None), claims).rowcount
+        if claimed != len(claims):
+            # Another delivery of this chunk claimed rows meanwhile (SQLite has no FOR UPDATE):
+            # leave them to it and take up what is left.
+            db.session.rollback()
+            if _retrying:
+                return
+            return process_chunk(batch_id, row_ids, _retrying=True)
         db.session.execute(insert(Appeal), appeals)
-        db.session.execute(
-            update(BatchRow.__table__).where(BatchRow.__table__.c.id == bindparam("row_id"))
-            .values(appeal_id=bindparam("new_appeal_id"), case_json=None), claims)
     if errors:
         db.session.execute(
             update(BatchRow.__table__).where(BatchRow.__table__.c.id == bindparam("row_id"))
@@ -613,7 +621,11 @@ def retry_failed(batch: Batch) -> int:
 
 
 def _stalled_after() -> timedelta:
-    return timedelta(seconds=current_app.config.get("STUCK_RENDERING_AFTER", 120))
+    """No chunk runs longer than the hard time limit: a batch that has not moved for as long as
+    a stuck letter job has lost its worker (or its messages)."""
+    from .celery_app import stuck_rendering_after
+
+    return timedelta(seconds=float(stuck_rendering_after(current_app.config)))
 
 
 def resume_if_stalled(batch: Batch) -> bool:
@@ -662,8 +674,8 @@ def sweep_batches() -> int:
 
 
 def _patient_name(case_json: dict | None, cells: dict | None) -> str:
-    if case_json and case_json.get("patient"):
-        return case_json["patient"].get("name") or ""
+    if case_json and isinstance(case_json.get("patient"), dict):
+        return str(case_json["patient"].get("name") or "")
     cells = cells or {}
     if cells.get("patient_name"):
         return cells["patient_name"]
@@ -684,18 +696,24 @@ def manifest_entries(batch: Batch) -> Iterator[ManifestEntry]:
     width = _row_width(batch)
     query = (
         select(BatchRow.row_number, BatchRow.cells, BatchRow.problems, BatchRow.error,
-               BatchRow.case_json, Appeal.case_json, Appeal.result_json, Appeal.status,
-               Appeal.error)
+               BatchRow.case_json, BatchRow.appeal_id, Appeal.case_json, Appeal.result_json,
+               Appeal.status, Appeal.error)
         .outerjoin(Appeal, Appeal.id == BatchRow.appeal_id)
         .where(BatchRow.batch_id == batch.id).order_by(BatchRow.row_number)
         .execution_options(yield_per=500)
     )
-    for (number, cells, problems, row_error, staged_case, case_json, result_json, status,
-         error) in db.session.execute(query):
+    for (number, cells, problems, row_error, staged_case, appeal_id, case_json, result_json,
+         status, error) in db.session.execute(query):
         if problems is not None:
-            yield ManifestEntry(number, "invalid", _patient_name(None, cells),
-                                (cells or {}).get("service", ""), None, "",
+            cells = cells or {}
+            sent = cells.get("case") if isinstance(cells.get("case"), dict) else None
+            yield ManifestEntry(number, "invalid", _patient_name(sent, cells),
+                                str((sent or cells).get("service") or ""), None, "",
                                 _problems_text(problems))
+            continue
+        if appeal_id and status is None:
+            yield ManifestEntry(number, "deleted", "", "", None, "",
+                                "the appeal made from this row was deleted")
             continue
         case_json = case_json or staged_case or {}
         service = case_json.get("service", "")

@@ -32,7 +32,8 @@ def neutralize(value: Any) -> str:
 
 @dataclass
 class ManifestEntry:
-    """What the manifest says about one row. ``status`` is done, failed, pending or invalid."""
+    """What the manifest says about one row. ``status`` is done, failed, pending, invalid or
+    deleted (its appeal was deleted since)."""
 
     row: int
     status: str

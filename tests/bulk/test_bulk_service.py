@@ -219,6 +219,15 @@ def test_api_json_list_and_others_batches_answer_404(app, clinic, stranger_heade
     assert len(letters) == 2
     with app.app_context():
         assert {a.kind for a in db.session.scalars(select(Appeal))} == {"clinician"}
+        from appeals.privacy import delete_record
+
+        delete_record(db.session.scalar(select(Appeal).where(Appeal.row_number == 3)))
+    manifest, letters = read_zip(app.test_client().get(f"/api/v1/batches/{batch_id}/archive",
+                                                       headers=headers).data)
+    assert [(m["row"], m["status"]) for m in manifest] == [
+        ("1", "done"), ("2", "invalid"), ("3", "deleted")]
+    assert manifest[1]["patient"] == LUMBAR_CASE["patient"]["name"]
+    assert len(letters) == 1
     other = app.test_client()
     for path in (f"/api/v1/batches/{batch_id}", f"/api/v1/batches/{batch_id}/archive"):
         assert other.get(path, headers=stranger_headers).status_code == 404
