@@ -94,3 +94,29 @@ def redis_service(tmp_path_factory):
                 yield service
         finally:
             service.dispose()
+
+
+def store_broken_template(owner_id: int, organization_id: int | None) -> tuple[str, str]:
+    """A library template whose stored version passed its upload check but fails when a letter is
+    written (it names a variable no letter has). Returns (template id, version id). Call inside an
+    app context."""
+    import io
+
+    import docx
+
+    from appeals.models.templates import LetterTemplate, TemplateVersion
+
+    document = docx.Document()
+    document.add_paragraph("To {{ insurer_nickname }}: please reconsider.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    template = LetterTemplate(name="Broken", owner_id=owner_id, organization_id=organization_id)
+    db.session.add(template)
+    db.session.flush()
+    version = TemplateVersion(template_id=template.id, number=1, docx=buffer.getvalue(),
+                              check_report={"ok": True, "problems": []})
+    db.session.add(version)
+    db.session.flush()
+    template.current_version_id = version.id
+    db.session.commit()
+    return template.id, version.id

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from appeals import jobs
 from appeals.contract import parse_case
 from appeals.extensions import db
-from appeals.models import Appeal, AuditEvent, Letter
+from appeals.models import Appeal, AuditEvent, Letter, User
 
-from .conftest import LUMBAR_CASE, lumbar_case
+from .conftest import LUMBAR_CASE, lumbar_case, store_broken_template
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -182,43 +182,56 @@ def test_an_unknown_template_is_422_naming_the_template(app, client, api_headers
     assert count(app, Appeal) == 0
 
 
-def broken_template():
-    """A template that loads but cannot render: it uses a variable no letter has."""
-    from appeals.letters import PreparedTemplate
+def test_a_broken_template_fails_the_job_with_a_reason(app, client, api_headers, user):
+    with app.app_context():
+        template_id, version_id = store_broken_template(user.id, user.organization_id)
+    created = post_case(client, api_headers, template=template_id).get_json()
+    assert created["template"] == version_id  # the exact version is recorded
 
-    document = docx.Document()
-    document.add_paragraph("Dear {{ insurer_nickname }},")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return PreparedTemplate.from_bytes(buffer.getvalue(), name="broken")
+    render(app, created["id"])
 
-
-def test_a_broken_template_fails_the_job_with_a_reason_and_it_can_be_retried(
-        app, client, api_headers, monkeypatch):
-    monkeypatch.setattr(jobs, "template_access_check", None)
-    monkeypatch.setattr(jobs, "template_resolver", lambda version_id: broken_template())
-    appeal_id = post_case(client, api_headers, template="v1-broken").get_json()["id"]
-
-    render(app, appeal_id)
-
-    status = client.get(f"/api/v1/appeals/{appeal_id}", headers=api_headers).get_json()
+    status = client.get(f"/api/v1/appeals/{created['id']}", headers=api_headers).get_json()
     assert status["status"] == "failed"
     assert status["error"].startswith("The letter template could not be used:")
     assert "insurer_nickname" in status["error"]
-    letter = client.get(f"/api/v1/appeals/{appeal_id}/letter", headers=api_headers)
+    letter = client.get(f"/api/v1/appeals/{created['id']}/letter", headers=api_headers)
     assert letter.status_code == 409 and "insurer_nickname" in letter.get_json()["message"]
     assert count(app, Letter) == 0
 
-    # The template is fixed; a retry writes the letter.
-    from appeals.letters import builtin_template
 
-    monkeypatch.setattr(jobs, "template_resolver", lambda version_id: builtin_template("patient"))
+def test_another_organizations_template_is_422(app, client, api_headers, other_api_headers):
+    with app.app_context():
+        stranger = db.session.scalar(select(User).where(User.email == "stranger@example.test"))
+        template_id, version_id = store_broken_template(stranger.id, stranger.organization_id)
+    for template in (template_id, version_id):
+        response = post_case(client, api_headers, template=template)
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["field"] == "template"
+    assert count(app, Appeal) == 0
+
+
+def test_a_failed_job_can_be_retried(app, client, api_headers, monkeypatch):
+    import appeals.letters
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    with monkeypatch.context() as patch:
+        patch.setattr(appeals.letters, "render_letter", out_of_memory)
+        appeal_id = post_case(client, api_headers).get_json()["id"]
+        render(app, appeal_id)
+    failed = client.get(f"/api/v1/appeals/{appeal_id}", headers=api_headers).get_json()
+    assert failed["status"] == "failed" and "internal error" in failed["error"]
+
     retried = client.post(f"/api/v1/appeals/{appeal_id}/retry", headers=api_headers)
     assert retried.status_code == 202 and retried.get_json()["status"] == "queued"
+    assert retried.headers["Location"] == f"/api/v1/appeals/{appeal_id}"
     render(app, appeal_id)
     done = client.get(f"/api/v1/appeals/{appeal_id}", headers=api_headers).get_json()
     assert done["status"] == "done" and done["error"] is None and done["attempts"] == 1
-    assert client.post(f"/api/v1/appeals/{appeal_id}/retry", headers=api_headers).status_code == 409
+    again = client.post(f"/api/v1/appeals/{appeal_id}/retry", headers=api_headers)
+    assert again.status_code == 409 and again.get_json()["status"] == "done"
+    assert audit_actions(app, appeal_id) == ["created", "viewed", "retried", "viewed"]
 
 
 def test_format_must_be_docx_or_pdf(app, client, api_headers):

@@ -16,7 +16,7 @@ from appeals.extensions import db
 from appeals.models import Letter
 from support.workers import running_worker, wait_for
 
-from .conftest import LUMBAR_CASE, deployment
+from .conftest import LUMBAR_CASE, deployment, store_broken_template
 
 pytestmark = pytest.mark.slow
 
@@ -65,34 +65,12 @@ def test_api_to_downloaded_letter_on_redis_and_postgresql(redis_service):
     assert letter_rows(redis_service, appeal_id) == 1
 
 
-def _broken_template_version(service) -> str:
-    """A stored template version that passed its upload check but fails when a letter is written
-    (it names a variable no letter has)."""
-    from appeals.models.templates import LetterTemplate, TemplateVersion
-
-    document = docx.Document()
-    document.add_paragraph("To {{ insurer_nickname }}: please reconsider.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    with service.app.app_context():
-        template = LetterTemplate(name="Broken", owner_id=service.user_id,
-                                  organization_id=service.organization_id)
-        db.session.add(template)
-        db.session.flush()
-        version = TemplateVersion(template_id=template.id, number=1, docx=buffer.getvalue(),
-                                  check_report={"ok": True, "problems": []})
-        db.session.add(version)
-        db.session.flush()
-        template.current_version_id = version.id
-        db.session.commit()
-        return version.id
-
-
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_broken_template_fails_its_job_with_a_reason_and_the_worker_goes_on(redis_service):
-    version_id = _broken_template_version(redis_service)
-    broken = submit(redis_service, template=version_id)
+    with redis_service.app.app_context():
+        template_id, _ = store_broken_template(redis_service.user_id, redis_service.organization_id)
+    broken = submit(redis_service, template=template_id)
     fine = submit(redis_service)
 
     failed = wait_finished(redis_service, broken)

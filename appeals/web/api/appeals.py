@@ -16,7 +16,7 @@ from flask import Response, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import jobs
-from ...access import get_owned_or_404
+from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
 from ...contract import CaseError, parse_case
 from ...models.appeals import DONE, FAILED, Appeal
@@ -86,6 +86,21 @@ def _json_body():
         return None, _error(400, f"the body is not valid JSON{where}")
 
 
+def _template_version(template: str | None) -> str | None:
+    """The exact template version to write with: `template` is a library template id (its
+    current version) or one of its version ids, and must be visible to the caller."""
+    if template is None:
+        return None
+    from ...letter_templates.store import resolve_template_for
+    from ...letters import TemplateError
+
+    try:
+        version_id, _ = resolve_template_for(current_principal(), template)
+    except (LookupError, TemplateError) as exc:
+        raise jobs.SubmissionError([{"field": "template", "message": str(exc)}]) from None
+    return version_id
+
+
 @api.post("/appeals")
 def create_appeal():
     data, problem = _json_body()
@@ -96,9 +111,9 @@ def create_appeal():
     except CaseError as exc:
         return _error(422, "the case is not valid", errors=exc.errors)
     kind = request.args.get("letter") or None
-    template = request.args.get("template") or None
     try:
-        appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template)
+        template_version_id = _template_version(request.args.get("template") or None)
+        appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id)
     except jobs.SubmissionError as exc:
         return _error(422, "the request is not valid", errors=exc.errors)
     record_event("created", appeal)
@@ -187,7 +202,8 @@ OPENAPI_PATHS = {
                  "description": "The letter kind; by default the one the result calls for."},
                 {"name": "template", "in": "query", "required": False,
                  "schema": {"type": "string"},
-                 "description": "A template version id from the template library."},
+                 "description": "A letter template from the library: a template id (its "
+                                "current version is used) or one of its version ids."},
             ],
             "requestBody": {"required": True,
                             "content": {"application/json": {"schema": _ref("Case")}}},
