@@ -49,7 +49,8 @@ def users() -> None:
 
 @users.command("create")
 @click.option("--email", required=True, help="The user's email address (their sign-in name).")
-@click.option("--org", "org_name", help="Organization name: joined if it exists, else created.")
+@click.option("--org", "--organization", "org_name",
+              help="Organization name: joined if it exists, else created.")
 @click.option("--admin", is_flag=True, help="Make the user an admin of the organization.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @with_app

@@ -135,6 +135,14 @@ def _log_request(response):
 
 def init_app(app: Flask) -> None:
     development = app.config["APPEALS_ENV"] in _DEVELOPMENT or app.testing
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        # Behind a TLS-terminating proxy: the client's address (for rate limits), https (for
+        # links and HSTS) and host come from the proxy's X-Forwarded-* headers, trusted only for
+        # this many hops. Never set it without such a proxy: clients could forge them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True

@@ -235,3 +235,18 @@ def test_an_expired_form_says_so_and_keeps_nothing(csrf_app):
         from appeals.models import ApiToken
 
         assert db.session.execute(select(ApiToken)).first() is None
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_come_from_it(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "TRUSTED_PROXY_COUNT": 1,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "p.sqlite")})
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/login", headers={
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    # Without the setting the same headers are not believed.
+    plain = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "q.sqlite")})
+    response = plain.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers
