@@ -1,5 +1,6 @@
 """Browser sessions: Flask-Login wiring, and expiry both absolute (PERMANENT_SESSION_LIFETIME after
-sign-in) and idle (SESSION_IDLE_MINUTES without a request).
+sign-in) and idle (SESSION_IDLE_MINUTES without a request), for signed-in users and for anonymous
+patients' access to their appeal alike.
 
 Flask's signed cookie is re-issued whenever the session changes, so the cookie's own age cannot
 bound a session; the sign-in and last-seen times inside it do.
@@ -14,6 +15,7 @@ from datetime import timedelta
 from flask import Flask, current_app, flash, session
 from flask_login import current_user, login_user, logout_user
 
+from ..access import SESSION_GRANTS_KEY
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -66,7 +68,11 @@ def end_session() -> None:
 
 
 def _expire_stale_session() -> None:
-    if "_user_id" not in session:
+    """End a signed-in session past its lifetime or idle time (or opened with a password since
+    changed). An anonymous patient's access to their appeal (the grants their link gave this
+    browser) ends the same way, so a shared computer does not keep it open."""
+    signed_in = "_user_id" in session
+    if not signed_in and SESSION_GRANTS_KEY not in session:
         return
     now = _now()
     config = current_app.config
@@ -76,9 +82,13 @@ def _expire_stale_session() -> None:
     idle = config["SESSION_IDLE_MINUTES"] * 60
     if now - login_at > lifetime or now - seen_at > idle:
         end_session()
-        flash("Your session expired; sign in again.", "info")
+        if signed_in:
+            flash("Your session expired; sign in again.", "info")
+        else:
+            flash("For your privacy, this browser closed your appeal after a while unused. "
+                  "Open it again with your link.", "info")
         return
-    if current_user.is_authenticated:
+    if signed_in and current_user.is_authenticated:
         mark = session.setdefault(PASSWORD_MARK, password_mark(current_user))
         if mark != password_mark(current_user):
             end_session()

@@ -47,6 +47,27 @@ def test_session_ends_after_its_lifetime_however_busy(app, client, user, monkeyp
     assert client.get("/settings").status_code == 302
 
 
+def test_an_anonymous_patients_access_ends_when_unused(app, monkeypatch):
+    from appeals import jobs
+    from appeals.access import Principal
+
+    from .records import make_appeal
+
+    clock = Clock()
+    monkeypatch.setattr(sessions, "_now", clock)
+    with app.app_context():
+        appeal = make_appeal(Principal())
+        appeal_id, key = appeal.id, jobs.create_anonymous_access(appeal)
+    patient = app.test_client()
+    patient.get(f"/a/{appeal_id}/{key}")
+    clock.now += 50 * 60
+    assert patient.get(f"/appeals/{appeal_id}").status_code == 200
+    clock.now += 61 * 60
+    assert patient.get(f"/appeals/{appeal_id}").status_code == 404
+    assert patient.get(f"/a/{appeal_id}/{key}").status_code == 303  # the link opens it again
+    assert patient.get(f"/appeals/{appeal_id}").status_code == 200
+
+
 def test_session_cookie_flags(app, client, user):
     response = sign_in(client, "clinic.user@example.test")
     cookie = response.headers["Set-Cookie"]
