@@ -168,7 +168,8 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                     continue
                 negated = parsed.is_negated(m.start(), m.end(), result_words_deny=not concept.imaging)
                 when = _date_near(found_dates, sentence, m.start()) or doc_date
-                mention = Mention(cid, negated, parsed.quote(sentence), source, doc_date or when,
+                mention = Mention(cid, negated, parsed.quote(sentence, (m.start(), m.end())),
+                                  source, doc_date or when,
                                   origin, index, sentence.start, when)
                 facts.add(mention)
                 for implied in concept.implies:
@@ -196,8 +197,12 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
         facts.courses.extend(_merge_courses(doc_courses))
-        if origin == DOCUMENT and source and reevaluation.search(source) and not reevaluation.search(text):
-            facts.add(Mention("reevaluation", False, source, source, doc_date, origin, index))
+        if (origin == DOCUMENT and source and parsed.sentences and reevaluation.search(source)
+                and not reevaluation.search(text)):
+            # The document is itself the re-evaluation ("Follow-up visit"): quote its first sentence.
+            first = parsed.sentences[0]
+            facts.add(Mention("reevaluation", False, parsed.quote(first), source, doc_date, origin,
+                              index, first.start))
         _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
         facts.docs_read += 1
         if origin == REQUEST:

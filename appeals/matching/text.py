@@ -99,9 +99,26 @@ class ParsedText:
         s = self.sentences[i]
         return s if s.start <= pos <= s.end else None
 
-    def quote(self, sentence: Sentence, limit: int = 300) -> str:
-        q = self.text[sentence.start:sentence.end]
-        return q if len(q) <= limit else q[: limit - 1].rstrip() + "…"
+    def quote(self, sentence: Sentence, around: tuple[int, int] | None = None, limit: int = 300) -> str:
+        """The sentence, verbatim; a very long one is cut to whole words around ``around``.
+
+        Never adds an ellipsis or changes a character: a quote is always an exact substring.
+        """
+        start, end = sentence.start, sentence.end
+        if end - start > limit:
+            a, b = around or (start, start)
+            start = max(sentence.start, min(a, a - (limit - (b - a)) // 2))
+            end = min(sentence.end, max(b, start + limit))
+            window = self.text[start:end]
+            if start > sentence.start:
+                space = window.find(" ")
+                if 0 <= space < a - start:
+                    start += space + 1  # begin at a word
+            if end < sentence.end:
+                space = self.text.rfind(" ", start, end)
+                if space > max(b, start):
+                    end = space  # end at a word
+        return self.text[start:end].strip()
 
     def is_negated(self, start: int, end: int, *, result_words_deny: bool = True) -> bool:
         """Whether the finding at [start, end) is denied, suspended or hypothetical."""

@@ -81,3 +81,16 @@ def test_match_case_never_raises_and_fits_the_contract(data, today):
         assert result.outcome != "appeal"
     for requirement in result.requirements:
         assert (requirement.needed is not None) == (requirement.status == "unmet")
+
+
+@SETTINGS
+@given(any_text)
+def test_every_quote_is_an_exact_substring_of_its_document(text):
+    if not text.strip():
+        return
+    result = match_case(parse_case({"service": "72148", "plan_type": "employer", "payer": "Cigna",
+                                    "documentation": [{"text": text, "source": "note"}]}),
+                        today=dt.date(2025, 1, 1))
+    for requirement in result.requirements:
+        for evidence in requirement.evidence:
+            assert evidence.quote and evidence.quote in text
