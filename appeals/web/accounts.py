@@ -547,3 +547,27 @@ def email_link():
     record_event("link_emailed", appeal)
     flash("We sent the link to the address you gave. We did not keep the address.", "info")
     return redirect(back, code=303)
+
+
+# ----------------------------------------------------------------------------------------------
+# The organization's audit log, for its admins
+
+
+ACTIVITY_PAGE_SIZE = 200
+
+
+@auth.get("/organization/activity")
+@login_required
+def activity():
+    from ..models import AuditEvent
+
+    organization = _admin_or_404()
+    events = db.session.execute(
+        select(AuditEvent).where(AuditEvent.organization_id == organization.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(ACTIVITY_PAGE_SIZE)
+    ).scalars().all()
+    people = dict(db.session.execute(
+        select(User.id, User.email).where(User.organization_id == organization.id)
+    ).all())
+    return render_template("accounts/activity.html", organization=organization, events=events,
+                           people=people, limit=ACTIVITY_PAGE_SIZE)

@@ -233,3 +233,29 @@ def test_audit_log_holds_ids_and_actions_not_health_data(app, client, user):
         for event in events:
             row = " ".join(str(getattr(event, c.name)) for c in AuditEvent.__table__.columns)
             assert SYNTHETIC_NAME not in row and SYNTHETIC_MEMBER_ID not in row
+
+
+def test_admins_see_their_organizations_activity_and_only_theirs(app, client, user):
+    with app.app_context():
+        admin = db.session.merge(user)
+        appeal_id = make_appeal(principal_of(admin)).id
+        member = make_user("member@example.test")
+        member.organization_id = admin.organization_id
+        outsider = make_user("outsider@example.test", "Other Clinic", role="admin")
+        other_appeal = make_appeal(principal_of(outsider)).id
+        db.session.commit()
+    sign_in(client, "clinic.user@example.test")
+    client.get(f"/appeals/{appeal_id}")
+    client.get(f"/appeals/{appeal_id}/letter.docx")
+    outsider_browser = app.test_client()
+    sign_in(outsider_browser, "outsider@example.test")
+    outsider_browser.get(f"/appeals/{other_appeal}")
+
+    page = client.get("/organization/activity").get_data(as_text=True)
+    assert "viewed" in page and "downloaded" in page and appeal_id[:8] in page
+    assert "clinic.user@example.test" in page
+    assert other_appeal[:8] not in page and "outsider@example.test" not in page
+    assert SYNTHETIC_NAME not in page
+    member_browser = app.test_client()
+    sign_in(member_browser, "member@example.test")
+    assert member_browser.get("/organization/activity").status_code == 404
