@@ -223,6 +223,11 @@ class Evaluator:
         if good:
             evidence = [c.mention for c in sorted(good, key=lambda c: c.mention.origin != REQUEST)]
             return self._result(req, _status(evidence), evidence)
+        combined = _consecutive(short, req.weeks)
+        if combined:
+            # Treatments that follow one another (PT, then chiropractic) make one trial.
+            evidence = [c.mention for c in combined]
+            return self._result(req, _status(evidence), evidence)
         needed = req.needed
         if short:
             best = max(short, key=lambda c: c.weeks or 0)
@@ -281,6 +286,26 @@ class Evaluator:
         for note in notes:
             self.warn(note)
         return self._result(req, "unmet", needed=f"{req.needed} ({notes[0]})" if notes else None)
+
+
+_GAP = dt.timedelta(days=7)
+
+
+def _consecutive(courses: list[Course], weeks: float) -> list[Course]:
+    """Dated courses that together cover ``weeks`` without a gap of more than a week, or []."""
+    dated = sorted((c for c in courses if c.start and c.end and not c.start_estimated),
+                   key=lambda c: c.start)
+    run: list[Course] = []
+    run_start = run_end = None
+    for c in dated:
+        if run and c.start <= run_end + _GAP:
+            run.append(c)
+            run_end = max(run_end, c.end)
+        else:
+            run, run_start, run_end = [c], c.start, c.end
+        if (run_end - run_start).days / 7 + 1e-6 >= weeks and len(run) > 1:
+            return run
+    return []
 
 
 def _best(mentions: list[Mention]) -> list[Mention]:

@@ -267,3 +267,14 @@ def test_treatment_that_helped_then_symptoms_returned_counts_as_failed():
 def test_cervical_code_cervicalgia_with_radiculopathy():
     r = run(make_case(service="72141", request="MRI C-spine for M54.2", notes=["Pain radiating down the left arm to the thumb."]))
     assert warned(r, "M54.2", "M54.12")
+
+
+def test_consecutive_treatments_make_one_trial():
+    notes = [EXAM, ("2025-02-20", "PT note", "Physical therapy 2025-01-06 to 2025-01-27, no improvement."),
+             ("2025-02-20", "Chiropractor", "Chiropractic care 2025-01-28 to 2025-02-20, no relief."), REEVAL]
+    r = run(make_case(payer=CIGNA, notes=notes))
+    assert statuses(r)["six_week_trial"] == "omitted"
+    assert len(requirement(r, "six_week_trial")["evidence"]) == 2
+    gap = [EXAM, ("2025-02-20", "PT note", "Physical therapy 2025-01-06 to 2025-01-20, no improvement."),
+           ("2025-02-20", "Chiropractor", "Chiropractic care 2025-02-05 to 2025-02-20, no relief."), REEVAL]
+    assert statuses(run(make_case(payer=CIGNA, notes=gap)))["six_week_trial"] == "unmet"
