@@ -114,7 +114,8 @@ def _delete_rows(table: Table, ids: list, counts: Counter) -> None:
                 continue
             if (fk.ondelete or "").upper() == "SET NULL":
                 for chunk in _chunks(ids):
-                    db.session.execute(update(child).where(fk.parent.in_(chunk)).values({fk.parent.name: None}))
+                    db.session.execute(
+                        update(child).where(fk.parent.in_(chunk)).values({fk.parent.name: None}))
                 continue
             # CASCADE, or no rule at all: a dependent cannot outlive what it depends on.
             _delete_dependents(child, fk.parent, ids, counts)

@@ -133,7 +133,8 @@ def create_token_command(email: str, name: str) -> None:
     if not user.is_active:
         raise click.ClickException(f"{email} is disabled")
     record, plain = create_token(user, name.strip()[:100])
-    click.echo(f"token id {record.id} for {user.email} ({record.name}); copy it now, it is not shown again:", err=True)
+    click.echo(f"token id {record.id} for {user.email} ({record.name}); "
+               "copy it now, it is not shown again:", err=True)
     click.echo(plain)
 
 

@@ -14,5 +14,6 @@ def purge_expired() -> dict[str, int]:
     # Idempotent: a second run finds nothing left to delete.
     deleted = privacy.purge_expired()
     # Table names and counts only.
-    log.info("retention purge deleted %s", ", ".join(f"{n} {t}" for t, n in sorted(deleted.items())) or "nothing")
+    summary = ", ".join(f"{count} {table}" for table, count in sorted(deleted.items()))
+    log.info("retention purge deleted %s", summary or "nothing")
     return deleted
