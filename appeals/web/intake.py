@@ -92,13 +92,16 @@ def _not_found_message(library, text: str) -> str:
     return message
 
 
-def _render(form: IntakeForm, library, service, status: int = 200, notice: str | None = None):
+def _render(form: IntakeForm, library, service, status: int = 200, notice: str | None = None,
+            focus_questions: bool = False):
     return render_template(
         "intake/form.html",
         form=form,
         service=service,
         service_options=_service_options(library),
         notice=notice,
+        # After "Continue" the page opens at the new questions, not back at the top.
+        focus_questions=focus_questions and not form.error_list(),
     ), status
 
 
@@ -124,7 +127,7 @@ def start():
                            if typed_service.strip() else "Enter the scan: its name or its CPT code.")
             return _render(form, library, None, 422)
         form.questions_for.data = service.id
-        return _render(form, library, service)
+        return _render(form, library, service, focus_questions=True)
 
     valid = form.validate_on_submit()
     if service is None and typed_service.strip() and not form.service.errors:

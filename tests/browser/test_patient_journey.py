@@ -82,6 +82,7 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
     # The service's plain questions appear, and what was typed stays.
     service = load_library().resolve("72148")
     page.get_by_text(f"Criteria found: {service.name}").wait_for()
+    expect(page.locator("#questions")).to_be_focused()  # the page opens at the new questions
     questions = {q.id: q for q in load_library().questions(service)}
     page.get_by_label(questions["pt_weeks"].text).press_sequentially("8")
     for question_id in ("exam_visit", "treatment_failed"):
