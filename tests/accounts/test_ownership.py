@@ -115,13 +115,20 @@ def snapshot() -> dict:
     return state
 
 
+# A body that would change something if a view forgot to check ownership: the fields the
+# record-changing forms and endpoints take.
+PLAUSIBLE_CHANGE = {"name": "Renamed by an intruder", "description": "x", "visibility": "public",
+                    "role": "admin", "retention_days": "1", "email": "intruder@example.test",
+                    "letter": "patient"}
+
+
 def _request(client, method, url, headers=None):
     kwargs = {"headers": headers or {}}
     if method in ("POST", "PUT", "PATCH"):
         if url.startswith("/api/"):
-            kwargs["json"] = {}
+            kwargs["json"] = dict(PLAUSIBLE_CHANGE)
         else:
-            kwargs["data"] = {}
+            kwargs["data"] = dict(PLAUSIBLE_CHANGE)
     response = client.open(url, method=method, **kwargs)
     # Read and close it as a server would: a streamed body keeps its request context open.
     response.get_data()
