@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import ScriptInfo
 from sqlalchemy import select
 
+from ..audit import record_event
 from . import cli
 
 
@@ -133,6 +134,7 @@ def create_token_command(email: str, name: str) -> None:
     if not user.is_active:
         raise click.ClickException(f"{email} is disabled")
     record, plain = create_token(user, name.strip()[:100])
+    record_event("created", record)
     click.echo(f"token id {record.id} for {user.email} ({record.name}); "
                "copy it now, it is not shown again:", err=True)
     click.echo(plain)
@@ -163,6 +165,7 @@ def revoke_token_command(token_id: int) -> None:
     if record is None:
         raise click.ClickException(f"no token with id {token_id}")
     revoke_token(record)
+    record_event("revoked", record)
     click.echo(f"revoked token {record.id} ({record.name}) of {record.user.email}")
 
 

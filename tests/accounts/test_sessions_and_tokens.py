@@ -129,6 +129,12 @@ def test_cli_tokens_create_list_revoke(app, runner, user):
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
     assert runner.invoke(cli, ["tokens", "revoke", "999999"]).exit_code != 0
+    with app.app_context():
+        from appeals.models import AuditEvent
+
+        events = db.session.execute(select(AuditEvent.action, AuditEvent.via)
+                                    .where(AuditEvent.record_type == "api_tokens")).all()
+        assert sorted(events) == [("created", "cli"), ("revoked", "cli")]
     missing = runner.invoke(cli, ["tokens", "create", "--email", "nobody@example.test", "--name", "x"])
     assert missing.exit_code != 0 and "no user with the email" in missing.output
 
