@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterator
 
 from flask import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -381,10 +382,12 @@ class _Job:
         return {"service": {"id": self.result.service.id}}
 
 
-def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False) -> None:
+def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
+                  fail_slow: bool = False) -> None:
     """Make the appeals of these rows (matching each case) and write their letters. Idempotent:
     rows that have an appeal and appeals that have ended are skipped, so a redelivered chunk
-    writes nothing twice."""
+    writes nothing twice. Celery's soft time limit propagates (the task starts the chunk again,
+    done rows skipped) unless `fail_slow`, when the row or letter it interrupts fails instead."""
     from .matching import match_case
 
     batch = db.session.get(Batch, batch_id)
@@ -407,6 +410,11 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False) ->
             case = Case.model_validate(row.case_json)
             result = match_case(case)
             kind, template = _letter_for_row(batch, row.letter, result)
+        except SoftTimeLimitExceeded:
+            if not fail_slow:
+                raise
+            errors.append({"row_id": row.id, "reason": MATCH_FAILED})
+            continue
         except Exception as exc:  # noqa: BLE001 — a matcher failure fails this row alone
             log.error("matching row %s of batch %s failed: %s", row.row_number, batch_id,
                       type(exc).__name__)
@@ -433,7 +441,7 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False) ->
             db.session.rollback()
             if _retrying:
                 return
-            return process_chunk(batch_id, row_ids, _retrying=True)
+            return process_chunk(batch_id, row_ids, _retrying=True, fail_slow=fail_slow)
         db.session.execute(insert(Appeal), appeals)
     if errors:
         db.session.execute(
@@ -445,7 +453,8 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False) ->
     earlier = list(db.session.scalars(
         select(BatchRow.appeal_id).where(BatchRow.id.in_(row_ids),
                                          BatchRow.appeal_id.is_not(None))))
-    write_letters(fresh + _unfinished_jobs([a for a in earlier if a not in claimed]))
+    write_letters(fresh + _unfinished_jobs([a for a in earlier if a not in claimed]),
+                  fail_slow=fail_slow)
     _record_progress(batch_id)
 
 
@@ -486,7 +495,7 @@ def render_letter_for(job: _Job) -> bytes:
     return render_letter(job.case, job.result, kind=job.kind, template=template)
 
 
-def write_letters(todo: list[_Job]) -> None:
+def write_letters(todo: list[_Job], *, fail_slow: bool = True) -> None:
     """Write and store each job's letter, COMMIT_EVERY letters per commit (each letter with its
     appeal's "done" in the same commit). An appeal that already has a letter is marked done
     without writing another; a render failure fails that appeal alone, with a reason."""
@@ -502,10 +511,16 @@ def write_letters(todo: list[_Job]) -> None:
             if job.id in have:
                 done.append(job.id)
                 continue
-            if delay:
-                time.sleep(delay)
             try:
+                if delay:
+                    time.sleep(delay)
                 docx = render_letter_for(job)
+            except SoftTimeLimitExceeded as exc:
+                if not fail_slow:
+                    _commit_letters(group, letters, done, failed)
+                    raise
+                failed.append({"appeal_id": job.id, "reason": jobs.failure_reason(exc)})
+                continue
             except Exception as exc:  # noqa: BLE001 — the job fails with a reason; others go on
                 log.error("letter for appeal %s failed: %s", job.id, type(exc).__name__)
                 failed.append({"appeal_id": job.id, "reason": jobs.failure_reason(exc)})
@@ -515,26 +530,34 @@ def write_letters(todo: list[_Job]) -> None:
                             "template_version_id": job.template_version_id,
                             "created_at": utcnow()})
             done.append(job.id)
-        now = utcnow()
-        try:
-            if letters:
-                db.session.execute(insert(Letter), letters)
-            if done:
-                db.session.execute(
-                    update(Appeal).where(Appeal.id.in_(done), Appeal.status != DONE)
-                    .values(status=DONE, error=None, finished_at=now)
-                    .execution_options(synchronize_session=False))
-            if failed:
-                db.session.execute(
-                    update(Appeal.__table__)
-                    .where(Appeal.__table__.c.id == bindparam("appeal_id"),
-                           Appeal.__table__.c.status != DONE)
-                    .values(status=FAILED, error=bindparam("reason"), finished_at=now), failed)
-            db.session.commit()
-        except IntegrityError:
-            # Another delivery stored some of these letters first: settle them one by one.
-            db.session.rollback()
-            for job in group:
+        _commit_letters(group, letters, done, failed)
+
+
+def _commit_letters(group: list[_Job], letters: list[dict], done: list[str],
+                    failed: list[dict]) -> None:
+    """Store a group's letters with their appeals' new status, in one commit."""
+    now = utcnow()
+    try:
+        if letters:
+            db.session.execute(insert(Letter), letters)
+        if done:
+            db.session.execute(
+                update(Appeal).where(Appeal.id.in_(done), Appeal.status != DONE)
+                .values(status=DONE, error=None, finished_at=now)
+                .execution_options(synchronize_session=False))
+        if failed:
+            db.session.execute(
+                update(Appeal.__table__)
+                .where(Appeal.__table__.c.id == bindparam("appeal_id"),
+                       Appeal.__table__.c.status != DONE)
+                .values(status=FAILED, error=bindparam("reason"), finished_at=now), failed)
+        db.session.commit()
+    except IntegrityError:
+        # Another delivery stored some of these letters first: settle them one by one.
+        db.session.rollback()
+        written = set(done) | {letter["appeal_id"] for letter in letters}
+        for job in group:
+            if job.id in written:
                 jobs.render_appeal(job.id)
 
 

@@ -329,3 +329,37 @@ def test_letter_column_names_a_library_template_and_records_its_version(app, cli
                   for a in db.session.scalars(select(Appeal))}
     assert chosen[2][1] == version_id
     assert chosen[3] == ("advocate", None)
+
+
+def test_a_chunk_out_of_time_keeps_what_it_wrote_and_continues(app, clinic, monkeypatch):
+    """Celery's soft time limit in the middle of a chunk: the letters so far are kept, the chunk
+    starts again (done rows skipped) instead of failing letters that did nothing wrong."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from appeals import batches
+    from appeals.access import Principal
+    from appeals.models import Batch, BatchRow
+
+    rows, _ = spreadsheet_rows(25, 0)
+    real = batches.render_letter_for
+    calls = []
+
+    def slow(job):
+        calls.append(job.row_number)
+        if len(calls) == 13:
+            raise SoftTimeLimitExceeded()
+        return real(job)
+
+    monkeypatch.setattr(batches, "render_letter_for", slow)
+    with app.app_context():
+        batch = batches.stage_file(to_csv(rows), "x.csv", Principal())
+        row_ids = list(db.session.scalars(select(BatchRow.id).where(BatchRow.batch_id == batch.id)))
+        with pytest.raises(SoftTimeLimitExceeded):
+            batches.process_chunk(batch.id, row_ids)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Letter)) == 12
+        batches.process_chunk(batch.id, row_ids)  # what the task sends again
+        assert db.session.scalar(select(func.count()).select_from(Letter)) == 25
+        assert sorted(calls[13:]) == list(range(14, 27))  # only the unwritten rows again
+        record = db.session.get(Batch, batch.id)
+        assert batches.progress(record, resume=False).done == 25

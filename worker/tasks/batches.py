@@ -5,10 +5,16 @@ that already has its appeal and every appeal that already has its letter, so a r
 each letter exactly once.
 """
 
+import logging
+
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from appeals import batches
+
+log = logging.getLogger(__name__)
+MAX_RESTARTS = 2
 
 
 @shared_task(
@@ -18,12 +24,21 @@ from appeals import batches
     reject_on_worker_lost=True,
     ignore_result=True,
 )
-def process_chunk(self, batch_id: str, row_ids: list[int]) -> None:
+def process_chunk(self, batch_id: str, row_ids: list[int], restarts: int = 0) -> None:
     from flask import current_app
 
     config = current_app.config
     try:
-        batches.process_chunk(batch_id, row_ids)
+        # After two restarts for time, the row or letter that keeps running out of it fails.
+        batches.process_chunk(batch_id, row_ids, fail_slow=restarts >= MAX_RESTARTS)
+    except SoftTimeLimitExceeded:
+        # Out of time (a slow machine, a huge template): what is committed stays; the rest of
+        # the chunk starts again in a fresh task (done rows are skipped).
+        from appeals.extensions import db
+
+        db.session.rollback()
+        log.warning("chunk of batch %s ran out of time; continuing it in a new task", batch_id)
+        self.app.send_task(batches.PROCESS_CHUNK_TASK, args=[batch_id, row_ids, restarts + 1])
     except (OperationalError, DBAPIError) as exc:
         from appeals.extensions import db
 
