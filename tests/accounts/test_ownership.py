@@ -294,3 +294,50 @@ def test_anonymous_links(app):
     api = app.test_client()
     assert api.get(f"/api/v1/appeals/{appeal_id}",
                    headers={"Authorization": f"Bearer {plain}"}).status_code == 404
+
+
+def test_lists_and_pages_without_ids_show_nothing_of_anothers(people):
+    """Every GET route without a record id (lists, indexes, exports) as another organization's
+    admin and a user without one: none of the owner's ids or case data appear."""
+    from .records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME
+
+    app = people
+    with app.app_context():
+        owner = db.session.execute(select(User).where(User.email == "owner.admin@example.test")).scalar_one()
+        records = Records(owner)
+        secrets_of_owner = [records.appeal_id, records.batch_id, records.template_id,
+                            records.version_id, SYNTHETIC_NAME, SYNTHETIC_MEMBER_ID]
+        tokens = {}
+        for email in ("other.org.admin@example.test", "solo.advocate@example.test"):
+            intruder = db.session.execute(select(User).where(User.email == email)).scalar_one()
+            tokens[email] = create_token(intruder, "intruder")[1]
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" in rule.methods and not rule.arguments:
+                urls.append(url_for(rule.endpoint))
+    assert "/appeals" in urls and "/api/v1/templates" in urls
+    failures = []
+    for email, token in tokens.items():
+        browser = app.test_client()
+        sign_in(browser, email)
+        for url in urls:
+            if url.startswith("/api/"):
+                response = _request(app.test_client(), "GET", url, {"Authorization": f"Bearer {token}"})
+            else:
+                response = _request(browser, "GET", url)
+            textual = response.mimetype.startswith(("text/", "application/json"))
+            body = response.get_data(as_text=True) if textual else ""
+            for secret in secrets_of_owner:
+                if secret in body:
+                    failures.append(f"GET {url} as {email} shows {secret!r}")
+    assert not failures, "\n".join(failures)
+    # The same lists do show the owner's own records (so the check above can fail).
+    owner_browser = app.test_client()
+    sign_in(owner_browser, "owner.admin@example.test")
+    assert records.appeal_id in _request(owner_browser, "GET", "/appeals").get_data(as_text=True)
+    listed = _request(app.test_client(), "GET", "/api/v1/templates",
+                      {"Authorization": f"Bearer {records.plain_token}"}).get_data(as_text=True)
+    assert records.template_id in listed
