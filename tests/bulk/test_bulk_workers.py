@@ -34,8 +34,8 @@ def letters_written(app, batch_id: str) -> int:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_worker_killed_mid_batch_still_yields_every_letter_exactly_once(tmp_path):
-    extra = {"TEST_RENDER_DELAY": 0.1, "BULK_CHUNK_SIZE": 10, "LETTER_SOFT_TIME_LIMIT": 3,
-             "LETTER_TIME_LIMIT": 4, "STUCK_RENDERING_AFTER": 5}
+    extra = {"TEST_RENDER_DELAY": 0.1, "BULK_CHUNK_SIZE": 10, "LETTER_SOFT_TIME_LIMIT": 5,
+             "LETTER_TIME_LIMIT": 6, "STUCK_RENDERING_AFTER": 8}
     with deployment("redis", tmp_path, **extra) as service:
         app = service.app
         try:
@@ -65,7 +65,9 @@ def test_worker_killed_mid_batch_still_yields_every_letter_exactly_once(tmp_path
                 db.session.expire_all()
                 record = db.session.get(Batch, batch_id)
                 progress = batches.progress(record, resume=False)
-                assert (progress.done, progress.failed, progress.total) == (ROWS, 0, ROWS)
+                reasons = list(db.session.scalars(select(Appeal.error).where(
+                    Appeal.batch_id == batch_id, Appeal.error.is_not(None))))
+                assert (progress.done, progress.failed, progress.total) == (ROWS, 0, ROWS), reasons
                 appeals_per_row = db.session.execute(
                     select(Appeal.row_number, func.count()).where(Appeal.batch_id == batch_id)
                     .group_by(Appeal.row_number)).all()
