@@ -33,7 +33,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
 _DEVELOPMENT = ("development", "testing")
@@ -90,7 +90,21 @@ def safe_exception_text(exc_info) -> str:
     return f"Traceback (most recent call last):\n{frames}{name}: (message withheld: may hold health data)"
 
 
+_EXCEPTION_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)")
+
+
+def _withhold_exception_argument(record: logging.LogRecord) -> None:
+    """Celery logs a failed or retried task as "...: %(exc)s", the exception's repr: its message
+    can quote the input, and a database error's quotes the SQL parameters. Keep only its type."""
+    args = record.args
+    if isinstance(args, dict) and isinstance(args.get("exc"), str):
+        match = _EXCEPTION_NAME.match(args["exc"])
+        name = match.group(1) if match else "exception"
+        record.args = {**args, "exc": f"{name} (message withheld: may hold health data)"}
+
+
 def _sanitize(record: logging.LogRecord) -> None:
+    _withhold_exception_argument(record)
     try:
         message = record.getMessage()
     except Exception:  # a malformed record is the logging system's problem, not ours

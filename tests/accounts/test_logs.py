@@ -132,7 +132,7 @@ def test_a_full_submission_logs_no_health_data(eager_app, caplog):
     assert "Pemberton" not in text and "Quillfeather" not in text
 
 
-def test_an_exception_with_health_data_in_its_message_is_logged_without_it(caplog):
+def test_an_exception_with_health_data_in_its_message_is_logged_without_it(app, caplog):
     log = logging.getLogger("appeals.some.area")
     try:
         raise ValueError(f"cannot parse patient {NAME} ({MEMBER_ID})")
@@ -161,3 +161,14 @@ def test_request_log_path_hides_route_secrets(app):
 
         request.view_args = {"token": "abcDEF123"}
         assert loggable_path() == "/join/[redacted]"
+
+
+def test_a_failed_celery_task_is_logged_without_its_exception_message(app, caplog):
+    # The shape celery.app.trace logs a failure in.
+    logging.getLogger("celery.app.trace").error(
+        "Task %(name)s[%(id)s] %(description)s: %(exc)s",
+        {"name": "appeals.render_letter", "id": "abc", "description": "raised unexpected",
+         "exc": f"IntegrityError('(sqlite3.IntegrityError) [parameters: ({NAME!r}, {MEMBER_ID!r})]')"})
+    text = logging.Formatter().format(caplog.records[-1])
+    assert "appeals.render_letter" in text and "IntegrityError" in text
+    assert NAME not in text and MEMBER_ID not in text
