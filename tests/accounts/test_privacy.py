@@ -259,3 +259,19 @@ def test_admins_see_their_organizations_activity_and_only_theirs(app, client, us
     member_browser = app.test_client()
     sign_in(member_browser, "member@example.test")
     assert member_browser.get("/organization/activity").status_code == 404
+
+
+def test_default_retention_setting_covers_anonymous_and_unaffiliated_records(app):
+    from appeals.models.appeals import Appeal
+
+    app.config["DEFAULT_RETENTION_DAYS"] = 30
+    with app.app_context():
+        solo = make_user("solo@example.test")
+        clinic = make_user("clinic@example.test", "Clinic", role="admin")  # its own 90 days
+        month = utcnow() - timedelta(days=31)
+        gone = {make_appeal(Principal(), created_at=month).id,
+                make_appeal(principal_of(solo), created_at=month).id}
+        kept = make_appeal(principal_of(clinic), created_at=month).id
+        privacy.purge_expired()
+        assert _ids(Appeal) == {kept}
+        assert not gone & _ids(Appeal)
