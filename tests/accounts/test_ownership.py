@@ -341,3 +341,29 @@ def test_lists_and_pages_without_ids_show_nothing_of_anothers(people):
     listed = _request(app.test_client(), "GET", "/api/v1/templates",
                       {"Authorization": f"Bearer {records.plain_token}"}).get_data(as_text=True)
     assert records.template_id in listed
+
+
+@pytest.mark.postgres
+def test_the_sweep_on_postgresql(tmp_path):
+    """The same sweep where production data lives (types and comparisons are stricter there)."""
+    from support.workers import postgres_database
+
+    from appeals import create_app
+
+    with postgres_database() as url:
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+                          "SQLALCHEMY_DATABASE_URI": url,
+                          "EMBEDDED_BROKER_URL": "sqla+sqlite:///" + str(tmp_path / "broker.sqlite")})
+        try:
+            with app.app_context():
+                db.create_all()
+                make_user("owner.admin@example.test", "Owner Clinic", role="admin")
+                make_user("other.org.admin@example.test", "Other Clinic", role="admin")
+                make_user("solo.advocate@example.test")
+            failures = _sweep(app, "owner.admin@example.test",
+                              ["other.org.admin@example.test", "solo.advocate@example.test"])
+            assert not failures, "routes that leak or change another's records:\n" + "\n".join(failures)
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
