@@ -172,3 +172,29 @@ def test_a_failed_celery_task_is_logged_without_its_exception_message(app, caplo
     text = logging.Formatter().format(caplog.records[-1])
     assert "appeals.render_letter" in text and "IntegrityError" in text
     assert NAME not in text and MEMBER_ID not in text
+
+
+def test_the_audit_log_follows_an_appeal_through_the_api(eager_app):
+    """created → viewed → downloaded → deleted, each with who and how, and no case data."""
+    from sqlalchemy import select
+
+    from appeals.models import AuditEvent
+
+    app = eager_app
+    with app.app_context():
+        staff = make_user("clinic.staff@example.test", "Synthetic Clinic", role="admin")
+        staff_id, org_id = staff.id, staff.organization_id
+        headers = bearer(staff)
+    api = app.test_client()
+    created = api.post("/api/v1/appeals", json=_case(), headers=headers)
+    assert created.status_code == 202
+    appeal_id = created.get_json()["id"]
+    assert api.get(f"/api/v1/appeals/{appeal_id}", headers=headers).status_code == 200
+    assert api.get(f"/api/v1/appeals/{appeal_id}/letter", headers=headers).status_code == 200
+    assert api.delete(f"/api/v1/appeals/{appeal_id}", headers=headers).status_code == 204
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent).where(AuditEvent.record_id == appeal_id)
+                                    .order_by(AuditEvent.id)).scalars().all()
+        assert [e.action for e in events] == ["created", "viewed", "downloaded", "deleted"]
+        assert {(e.user_id, e.organization_id, e.via, e.record_type) for e in events} == {
+            (staff_id, org_id, "api", "appeals")}
