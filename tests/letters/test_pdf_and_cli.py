@@ -36,9 +36,17 @@ def test_libreoffice_converts_every_template_for_a_spread_of_cases():
         assert pdf.startswith(b"%PDF-"), (name, kind)
         assert len(pdf) > 5_000, (name, kind)
     if shutil.which("pdftotext"):
-        first = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=pdfs[0],
-                               capture_output=True, check=True).stdout.decode()
+        def first_page(pdf: bytes, *crop: str) -> str:
+            return subprocess.run(["pdftotext", "-l", "1", *crop, "-", "-"], input=pdf,
+                                  capture_output=True, check=True).stdout.decode()
+
+        first = first_page(pdfs[0])
         assert "Alex Rivera" in first and "Page 1 of" in first
+        for (name, kind, _), pdf in zip(letters, pdfs):
+            if name.startswith("emergency"):  # on paper too, emergency care comes first
+                # Below the running header (top 0.9 in of the Letter page, in points).
+                body = first_page(pdf, "-x", "0", "-y", "65", "-W", "612", "-H", "700")
+                assert body.lstrip().startswith("Emergency care comes first."), (name, kind)
 
 
 def test_missing_libreoffice_is_a_clear_error(monkeypatch):
