@@ -18,10 +18,11 @@ from sqlalchemy import select
 from appeals.accounts import invitations
 from appeals.accounts.tokens import create_token
 from appeals.extensions import db
-from appeals.models import ApiToken, User
+from appeals.models import User
+from conftest import make_user
+
 from .conftest import sign_in
 from .records import make_appeal, make_batch, make_template, principal_of
-from conftest import make_user
 
 # Variables that are not record ids, with where they are tested instead.
 NOT_RECORD_IDS = {
