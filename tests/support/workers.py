@@ -15,6 +15,7 @@ and a real `celery -A worker worker` process. Every helper cleans up after itsel
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import random
 import signal
@@ -41,8 +42,20 @@ def postgres_database():
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
+        _dispose_engines_of(name)
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _dispose_engines_of(database: str) -> None:
+    """Close the pooled connections of every engine still bound to `database` (apps a test made
+    and dropped), so they are closed now rather than warned about when some later test happens
+    to trigger garbage collection."""
+    from sqlalchemy.engine import Engine
+
+    for obj in gc.get_objects():  # includes apps already dropped but not yet collected
+        if isinstance(obj, Engine) and obj.url.database == database:
+            obj.dispose()
 
 
 def _delete_redis_namespace(redis_url: str, prefix: str) -> None:
