@@ -70,6 +70,19 @@ def _upload_form(**kwargs) -> UploadForm:
     return form
 
 
+@bulk.context_processor
+def _limits():
+    from flask import current_app
+
+    from ..intake.spreadsheet import MAX_BYTES, MAX_ROWS
+
+    config = current_app.config
+    size = min(config.get("BULK_MAX_BYTES") or MAX_BYTES,
+               config.get("MAX_CONTENT_LENGTH") or MAX_BYTES)
+    return {"bulk_max_mb": f"{size / 1e6:.0f}",
+            "bulk_max_rows": f"{config.get('BULK_MAX_ROWS') or MAX_ROWS:,}"}
+
+
 def _recent_batches(limit: int = 20) -> list[Batch]:
     return list(db.session.scalars(
         scoped(Batch).order_by(Batch.created_at.desc()).limit(limit)))
