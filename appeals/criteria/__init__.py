@@ -396,9 +396,13 @@ _ORDER = [
 ]
 
 
-@functools.lru_cache(maxsize=4)
-def load_library(directory: str | None = None) -> Library:
+def load_library(directory: str | Path | None = None) -> Library:
     """The library, read and validated once per process (per directory)."""
+    return _load_cached(str(Path(directory).resolve()) if directory else str(DATA_DIR))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(directory: str) -> Library:
     return read_library(directory)
 
 
