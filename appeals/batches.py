@@ -424,7 +424,7 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
         fresh.append(job)
         claims.append({"row_id": row.id, "new_appeal_id": job.id})
         appeals.append({
-            "id": job.id, "case_json": case.model_dump(mode="json"),
+            "id": job.id, "case_json": row.case_json,  # the validated case, as staged
             "result_json": result.to_json(), "kind": kind, "template_version_id": template,
             "status": RENDERING, "attempts": 1, "queued_at": now, "started_at": now,
             "batch_id": batch_id, "row_number": row.row_number, "owner_id": owner_id,
