@@ -278,13 +278,14 @@ def preview(template_id: str):
     waiting = version.preview_status == store.QUEUED
     return render_template("library/preview.html", template=template, version=version,
                            waiting=waiting, refresh=PREVIEW_REFRESH_SECONDS,
-                           action_form=ActionForm())
+                           action_form=ActionForm(),
+                           mine=store.can_edit(current_principal(), template))
 
 
 @templates.post("/<template_id>/preview")
 @login_required
 def rerender_preview(template_id: str):
-    template = _visible_or_404(template_id)
+    template = _owned_or_404(template_id)  # a preview costs a render: the owner's call
     if not ActionForm().validate_on_submit():
         abort(400)
     store.request_preview(template.current_version, explicit=True)

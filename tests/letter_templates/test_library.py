@@ -129,6 +129,11 @@ def test_versions_sharing_and_who_sees_what(library_app, client, api_headers, ot
 
     client.patch(f"/api/v1/templates/{tid}", headers=api_headers, json={"visibility": "public"})
     assert client.get(f"/api/v1/templates/{tid}", headers=other_api_headers).status_code == 200
+    # viewers read the preview; only the owner queues another render
+    assert client.get(f"/api/v1/templates/{tid}/preview",
+                      headers=other_api_headers).status_code == 200
+    assert client.post(f"/api/v1/templates/{tid}/preview",
+                       headers=other_api_headers).status_code == 403
 
     # editing = a new version; a refused version leaves the current one in place
     edited = GOOD.replace(b"Library letter marker.", b"Second version marker.")

@@ -53,8 +53,8 @@ def service(tmp_path_factory):
     with postgres_database() as url:
         # Preview page images need LibreOffice in the worker: left to the libreoffice-marked test.
         config = ServiceConfig.redis(url, directory, TEMPLATE_PREVIEW_IMAGES=0)
+        app = create_app(config.app_config())
         try:
-            app = create_app(config.app_config())
             with app.app_context():
                 upgrade(directory=MIGRATIONS_DIR)  # our migration, not create_all
                 user = make_user("advocate@example.test", "Synthetic Advocates")
@@ -63,6 +63,9 @@ def service(tmp_path_factory):
             with running_worker(config) as worker:
                 yield app, headers, principal_ids, worker
         finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()  # close PostgreSQL connections before the database is dropped
             config.cleanup()
 
 

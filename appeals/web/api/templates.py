@@ -9,7 +9,7 @@ DELETE /api/v1/templates/<id>             delete it and its versions (owner only
 POST /api/v1/templates/<id>/versions      upload a new version (owner only)
 GET  /api/v1/templates/<id>/docx          the current version's .docx (?version=N)
 GET  /api/v1/templates/<id>/preview       the current version's preview against the sample cases
-POST /api/v1/templates/<id>/preview       render the preview again
+POST /api/v1/templates/<id>/preview       render the preview again (owner only)
 
 A template the caller may not see answers 404; one they may see but do not own answers 403 to
 changes. Use a template for a letter with POST /api/v1/appeals?template=<version id> (the
@@ -210,7 +210,9 @@ def get_template_preview(template_id: str):
 
 @api.post("/templates/<template_id>/preview")
 def render_template_preview(template_id: str):
-    template, problem = _visible_or_404(template_id)
+    # Owner only: a preview costs a render and a LibreOffice run, so viewers of a shared
+    # template read the existing one rather than queue more.
+    template, problem = _editable(template_id)
     if problem:
         return problem
     store.request_preview(template.current_version, explicit=True)
@@ -353,9 +355,10 @@ OPENAPI_PATHS = {
                 "tags": ["templates"], "parameters": [_TEMPLATE_ID],
                 "responses": {"200": _json("TemplatePreview", "Status and results."),
                               "404": _err("Not found."), **_AUTH}},
-        "post": {"summary": "Render the preview again", "tags": ["templates"],
+        "post": {"summary": "Render the preview again (owner only)", "tags": ["templates"],
                  "parameters": [_TEMPLATE_ID],
                  "responses": {"202": _json("TemplatePreview", "Queued (or rendered)."),
+                               "403": _err("Not your template."),
                                "404": _err("Not found."), **_AUTH}},
     },
 }
