@@ -97,6 +97,7 @@ _ONSET_DATE = compile_folded(
 _SYMPTOM_DURATION = compile_folded(
     rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$"
 )
+_PRESCRIBER = compile_folded(r"\b(?:per|by|from)\s+$")
 _THERAPY_DONE = compile_folded(r"\b(?:completed|finished|ended|discharged)\b")
 
 
@@ -180,6 +181,8 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 if negated:
                     continue
                 chunk = text[sentence.start:sentence.end]
+                if cid in therapy_ids and _PRESCRIBER.search(lowered, max(0, m.start() - 8), m.start()):
+                    continue  # "exercises per PT handout": the therapist prescribed, not a course of PT
                 if cid in therapy_ids:
                     chunk_dates = [(a - sentence.start, b - sentence.start, d) for a, b, d in found_dates
                                    if sentence.start <= a and b <= sentence.end]

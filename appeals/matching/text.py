@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 # Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
-    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|free of|absence of|never|nor"
+    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|w/o|free of|absence of|never|nor"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"

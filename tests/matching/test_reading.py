@@ -56,6 +56,15 @@ def test_negations_deny_the_finding(text, concept):
     ("Positive SLR at 40 degrees.", "positive_slr"),
     ("Absent right ankle reflex.", "reflex_change"),
     ("Decreased sensation over the L5 dermatome.", "sensory_loss"),
+    ("SLR (+) on the left.", "positive_slr"),
+    ("(+) straight leg raise.", "positive_slr"),
+    ("Decr sensation L5.", "sensory_loss"),
+    ("New B/B incontinence.", "cauda_equina"),
+    ("H/o breast ca.", "cancer_history"),
+    ("Known mets to the spine.", "cancer_history"),
+    ("T 101.2F this morning.", "fever"),
+    ("EHL 4/5 on the left.", "motor_weakness"),
+    ("s/p ACDF C5-6.", "prior_spine_surgery"),
 ])
 def test_negation_is_scoped_to_its_clause(text, concept):
     assert asserted(facts_for("72148", text), concept)
@@ -69,6 +78,17 @@ def test_imaging_not_done_is_denied():
 def test_negative_straight_leg_raise_is_not_a_positive_one():
     f = facts_for("72148", "SLR negative bilaterally. Negative straight leg raise.")
     assert not asserted(f, "positive_slr")
+
+
+def test_w_slash_o_is_a_negation_and_w_slash_o_relief_a_failure():
+    f = facts_for("72148", "Back pain w/o weakness. ESI x 6 weeks w/o relief.")
+    assert denied(f, "motor_weakness") and not asserted(f, "motor_weakness")
+    assert f.courses[0].outcome == "failed"
+
+
+def test_a_therapist_prescribing_exercises_is_not_a_course_of_therapy():
+    f = facts_for("72148", "Home exercises x 6 weeks per PT handout.")
+    assert [c.concept for c in f.courses] == ["home_exercise"]
 
 
 def test_pt_abbreviation_is_case_sensitive_and_not_a_lab():
