@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Web on 127.0.0.1:5000 and a worker process, SQLite + the embedded broker under instance/.
+# Options: make run RUN_ARGS="--port 8080 --concurrency 2"
 run: $(STAMP)
-	$(BIN)/appeals run
+	$(BIN)/appeals run $(RUN_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
