@@ -80,6 +80,31 @@ def test_negative_straight_leg_raise_is_not_a_positive_one():
     assert not asserted(f, "positive_slr")
 
 
+@pytest.mark.parametrize("service, text, concept", [
+    ("MRI brain", "HA worse w/ valsalva.", "exertional_headache"),
+    ("MRI brain", "Worst HA of life.", "thunderclap_headache"),
+    ("MRI brain", "New HA in a 62 yo.", "new_headache"),
+    ("MRI knee", "Knee buckles on stairs.", "instability"),
+    ("MRI knee", "+ McMurray medially.", "meniscal_test"),
+    ("MRI knee", "ACL laxity, + anterior drawer.", "ligament_test"),
+    ("MRI shoulder", "Weak ER 4-/5.", "rotator_cuff_signs"),
+    ("MRI hip", "+ FABER.", "hip_impingement_signs"),
+    ("CT head trauma", "Vomited x2 since the fall.", "repeated_vomiting"),
+    ("CT head trauma", "GCS 14 at 2 hrs.", "gcs_below_15"),
+    ("CT head trauma", "On Eliquis, fell and hit head.", "anticoagulation"),
+])
+def test_abbreviations_clinicians_write(service, text, concept):
+    assert asserted(facts_for(service, text), concept)
+
+
+@pytest.mark.parametrize("text, result", [
+    ("XR knee: no fx.", "normal"), ("XR 3 views neg.", "normal"), ("XR: tibial plateau fx.", "abnormal"),
+    ("X-ray: moderate OA medial compartment.", "abnormal"), ("Radiographs inconclusive.", "nondiagnostic"),
+])
+def test_imaging_results_in_short_form(text, result):
+    assert [s.result for s in facts_for("mri_knee", text).studies] == [result]
+
+
 def test_w_slash_o_is_a_negation_and_w_slash_o_relief_a_failure():
     f = facts_for("72148", "Back pain w/o weakness. ESI x 6 weeks w/o relief.")
     assert denied(f, "motor_weakness") and not asserted(f, "motor_weakness")
