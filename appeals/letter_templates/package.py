@@ -24,6 +24,9 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_MEMBERS = 1000
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+# A part the check reads as a tree (body, header, footer…). A long letter's body is well under
+# 1 MB; this bounds the time and memory the check itself can be made to spend.
+MAX_READ_PART_BYTES = 5 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -70,6 +73,14 @@ def _is_xml_member(name: str) -> bool:
 
 def parse_xml(data: bytes, part: str) -> Element:
     """Parse one XML part, refusing any DTD (so no external entities and no entity expansion)."""
+    if len(data) > MAX_READ_PART_BYTES:
+        raise PackageError(
+            "part_too_large",
+            f"{part} is {len(data) / (1024 * 1024):.1f} MB of XML; a letter template's parts are "
+            f"far smaller (limit {MAX_READ_PART_BYTES // (1024 * 1024)} MB). Re-save the document "
+            "from Word, or split it",
+            part,
+        )
     try:
         return safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -402,3 +402,16 @@ def test_deeply_nested_expressions_are_refused_not_crashing():
     report = check(make_docx([deep]))
     assert not report.ok
     assert report.errors[0].code in {"too_complex", "syntax_error"}
+
+
+def test_a_huge_body_is_refused_before_it_is_read():
+    from appeals.letter_templates.package import MAX_READ_PART_BYTES
+
+    base = make_docx(["Hello"])
+    body = read_member(base, "word/document.xml")
+    filler = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>" * (MAX_READ_PART_BYTES // 30)
+    huge = body.replace(b"<w:body>", b"<w:body>" + filler, 1)
+    started = time.perf_counter()
+    report = check(replace_members(base, {"word/document.xml": huge}))
+    assert time.perf_counter() - started < 2
+    assert only_error(report, "part_too_large").part == "word/document.xml"
