@@ -792,8 +792,9 @@ def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None 
         .order_by(BatchRow.row_number)))
     batch.status, batch.progressed_at = RUNNING, utcnow()
     db.session.commit()
-    for i in range(0, len(row_ids), CHUNK_SIZE):
-        process_chunk(batch.id, row_ids[i:i + CHUNK_SIZE])
+    step = COMMIT_EVERY  # small steps: the progress shown moves often
+    for i in range(0, len(row_ids), step):
+        process_chunk(batch.id, row_ids[i:i + step])
         if on_progress:
             db.session.refresh(batch)
             on_progress(progress(batch, resume=False))
