@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..contract import Evidence, RequirementResult
 from ..criteria import Library, Service
 from ..criteria.schema import Pathway, Requirement, Sign
-from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention, Study
+from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
 from .text import weeks_words
 
 # An onset worked out from "x 3 months" is approximate: allow this much slack against it.

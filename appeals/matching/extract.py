@@ -72,13 +72,10 @@ class Facts:
     episode_evidence: Mention | None = None
     episode_estimated: bool = False        # worked out from "x 3 months" rather than stated
     age: int | None = None
-    age_evidence: str | None = None
     requested_sides: set[str] = field(default_factory=set)
     documented_sides: set[str] = field(default_factory=set)
-    requested_contrast: str | None = None
     request_contrast: str | None = None    # the contrast the original request's text names
     answer_notes: list[str] = field(default_factory=list)  # answers that could not be used
-    docs_read: int = 0
 
     def add(self, m: Mention) -> None:
         self.mentions.setdefault(m.concept, []).append(m)
@@ -88,8 +85,6 @@ class Facts:
 
 
 _SYMPTOM_WORDS = r"(?:pain|symptoms?|sciatica|radiculopathy|headaches?|LBP|numbness|weakness|complaints?)"
-import re  # noqa: E402  (kept next to the patterns it serves)
-
 _ONSET_DATE = compile_folded(
     rf"(?:{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:began|started|start(?:ing)?|since|beginning|onset)"
     r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?)\s*[:,]?\s*(?:on\s+|in\s+)?$"
@@ -190,8 +185,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                                                doc_date, outcome_failed, outcome_improved,
                                                prescription, chunk_dates))
                 elif cid in imaging_ids:
-                    facts.studies.append(_study(cid, mention, chunk, m.end() - sentence.start, when,
-                                                library))
+                    facts.studies.append(_study(cid, mention, chunk, when, library))
         # A home program's prescription and follow-up may sit anywhere in the same document.
         doc_followup = bool(reevaluation.search(text)) or bool(reevaluation.search(source or ""))
         for course in doc_courses:
@@ -207,7 +201,6 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             facts.add(Mention("reevaluation", False, parsed.quote(first), source, doc_date, origin,
                               index, first.start))
         _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
-        facts.docs_read += 1
         if origin == REQUEST:
             facts.requested_sides |= tx.sides_in(text, parsed)
             facts.request_contrast = tx.contrast_in(text)
@@ -216,7 +209,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
         if facts.age is None and origin == DOCUMENT or (facts.age is None and origin == REQUEST):
             age = tx.AGE.search(lowered)
             if age and 0 < int(age["age"]) < 130:
-                facts.age, facts.age_evidence = int(age["age"]), f"{age.group(0)} ({source})"
+                facts.age = int(age["age"])
     _link_home_programs(facts, library)
     return facts
 
@@ -308,12 +301,12 @@ def _merge_courses(courses: list[Course]) -> list[Course]:
     return list(seen.values())
 
 
-def _study(cid, mention, chunk, offset, when, library: Library) -> Study:
+def _study(cid, mention, chunk, when, library: Library) -> Study:
+    """A study and its result, read from the whole sentence ("X-ray 1/5/25: severe OA")."""
     study = Study(cid, mention, date=when)
-    tail = chunk  # results are read from the whole sentence ("X-ray 1/5/25: severe OA")
-    parsed = tx.ParsedText(tail)
+    parsed = tx.ParsedText(chunk)
     for result, regex in library.imaging_results:
-        for m in regex.finditer(tail):
+        for m in regex.finditer(chunk):
             if result == "abnormal" and parsed.is_negated(m.start(), m.end()):
                 continue
             study.result = result
