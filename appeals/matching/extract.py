@@ -74,7 +74,6 @@ class Facts:
     age: int | None = None
     requested_sides: set[str] = field(default_factory=set)
     documented_sides: set[str] = field(default_factory=set)
-    request_contrast: str | None = None    # the contrast the original request's text names
     answer_notes: list[str] = field(default_factory=list)  # answers that could not be used
 
     def add(self, m: Mention) -> None:
@@ -203,10 +202,9 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
         _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
         if origin == REQUEST:
             facts.requested_sides |= tx.sides_in(text, parsed)
-            facts.request_contrast = tx.contrast_in(text)
         else:
             facts.documented_sides |= tx.sides_in(text, parsed)
-        if facts.age is None and origin == DOCUMENT or (facts.age is None and origin == REQUEST):
+        if facts.age is None:
             age = tx.AGE.search(lowered)
             if age and 0 < int(age["age"]) < 130:
                 facts.age = int(age["age"])
