@@ -44,6 +44,10 @@ DOCXTPL_CELL = re.compile(r"\{%-?\s*(?:colspan|cellbg)\s+(.*?)-?%\}", re.S)
 DOCXTPL_MERGE = re.compile(r"\{%-?\s*(?:vm|hm)\s*-?%\}")
 SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 STATEMENT_KEYWORD = re.compile(r"\{%[-+]?\s*(\w+)")
+MAX_PROBLEMS = 200  # listed in one report
+# Tags in one template. The built-in letters have 60–125; parsing costs ~50 µs a tag, so this
+# keeps the check (which runs in the web request) well under a second whatever is uploaded.
+MAX_TAGS = 3000
 BLOCK_KEYWORDS = {"for", "if", "with", "filter", "macro", "call", "block", "autoescape", "raw"}
 
 
@@ -84,6 +88,7 @@ class CheckReport:
     variables: list[VariableReport] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     size_bytes: int = 0
+    tag_count: int = 0
     members: int = 0
     unpacked_bytes: int = 0
 
@@ -175,6 +180,12 @@ def check_docx(data: bytes, variable_names: Iterable[str] | None = None) -> Chec
     order = {label: i for i, label in enumerate(report.parts)}
     report.problems.sort(key=lambda p: (p.severity != "error", order.get(p.part, len(order)),
                                         p.paragraph or 0))
+    if len(report.problems) > MAX_PROBLEMS:
+        hidden = report.problems[MAX_PROBLEMS:]
+        report.problems = report.problems[:MAX_PROBLEMS]
+        report.problems.append(Problem(
+            "error" if any(p.severity == "error" for p in hidden) else "warning", "more_problems",
+            f"{len(hidden)} more problem(s) are not listed; fix these and check again"))
     report.variables = sorted(uses.values(), key=lambda v: (v.known, v.path))
     return report
 
@@ -241,6 +252,13 @@ def _check_part(label: str, found: list[Paragraph], environment, known: KnownVar
         lines.append(" ".join(_as_jinja(tag.text) for tag in scan.tags))
 
     if not all_tags:
+        return
+    report.tag_count += len(all_tags)
+    if report.tag_count > MAX_TAGS:
+        report.problems.append(Problem(
+            "error", "too_many_tags",
+            f"the template has more than {MAX_TAGS:,} tags (up to the {label}); a letter needs "
+            "far fewer. Use loops over the lists instead of repeating tags", part=label))
         return
     source = "\n".join(lines)
     try:

@@ -52,7 +52,8 @@ FORBIDDEN_STATEMENTS = {
     nodes.Block: "`{% block %}` (not supported in letter templates)",
 }
 DUNDER = re.compile(r"__[A-Za-z]\w*__")  # "__class__"; a "_____" fill-in line is fine
-MAX_LITERAL_COUNT = 10_000  # largest literal in range(…) or text * n accepted at upload
+MAX_LITERAL_COUNT = 10_000
+MAX_SUGGESTIONS = 200  # largest literal in range(…) or text * n accepted at upload
 
 
 @dataclass
@@ -85,6 +86,7 @@ class KnownVariables:
         self.prefixes.discard("")
         self.roots = {name.split(".")[0].split("[")[0] for name in self.names}
         self._all = sorted(self.names | self.prefixes)
+        self._suggestions: dict[str, str | None] = {}
 
     def is_known(self, path: str) -> bool:
         return path in self.names or path in self.prefixes
@@ -93,12 +95,23 @@ class KnownVariables:
         """The longest documented value `path` starts with (`patient.name` of
         `patient.name.upper`)."""
         best = None
-        for name in self.names:
-            if path.startswith(name + ".") and (best is None or len(name) > len(best)):
-                best = name
+        dot = path.find(".")
+        while dot != -1:
+            if path[:dot] in self.names:
+                best = path[:dot]
+            dot = path.find(".", dot + 1)
         return best
 
     def nearest(self, path: str) -> str | None:
+        """The schema name closest to a misspelt `path` (cached; after MAX_SUGGESTIONS distinct
+        misspellings, none: a template made of thousands of unknown names gets no free CPU)."""
+        if path not in self._suggestions:
+            if len(self._suggestions) >= MAX_SUGGESTIONS:
+                return None
+            self._suggestions[path] = self._nearest(path)
+        return self._suggestions[path]
+
+    def _nearest(self, path: str) -> str | None:
         # Compare within the same scope first (siblings), then anywhere.
         parent = path.rsplit(".", 1)[0] if "." in path else ""
         siblings = [n for n in self._all if n.rsplit(".", 1)[0] == parent] if parent else []

@@ -415,3 +415,24 @@ def test_a_huge_body_is_refused_before_it_is_read():
     report = check(replace_members(base, {"word/document.xml": huge}))
     assert time.perf_counter() - started < 2
     assert only_error(report, "part_too_large").part == "word/document.xml"
+
+
+def test_thousands_of_tags_are_refused_quickly():
+    from appeals.letter_templates.check import MAX_TAGS
+
+    data = make_docx([" ".join("{{ x%d.y }}" % (i * 50 + j) for j in range(50))
+                      for i in range(MAX_TAGS // 50 + 2)])
+    started = time.perf_counter()
+    report = check(data)
+    assert time.perf_counter() - started < 2
+    assert only_error(report, "too_many_tags").part == "body"
+
+
+def test_many_misspellings_are_listed_up_to_a_limit():
+    from appeals.letter_templates.check import MAX_PROBLEMS
+
+    report = check(make_docx([" ".join("{{ x%d.y }}" % (i * 50 + j) for j in range(50))
+                              for i in range(6)]))
+    assert len(report.problems) == MAX_PROBLEMS + 1
+    assert report.problems[-1].message == "100 more problem(s) are not listed; fix these and " \
+                                          "check again"
