@@ -35,7 +35,7 @@ from .intake.columns import normalize_label, row_to_case
 from .intake.spreadsheet import MAX_ROWS, SpreadsheetError, parse_sheet
 from .models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal, Letter
 from .models.base import new_id, utcnow
-from .models.batches import FINISHED, RUNNING, STAGED, Batch, BatchRow, ColumnMapping  # noqa: F401
+from .models.batches import FINISHED, RUNNING, STAGED, Batch, BatchRow, ColumnMapping
 
 log = logging.getLogger(__name__)
 
@@ -614,7 +614,7 @@ def progress(batch: Batch, *, resume: bool = True) -> Progress:
         .group_by(Appeal.status)).all())
     row_failures = db.session.scalar(select(func.count()).select_from(BatchRow).where(
         BatchRow.batch_id == batch.id, BatchRow.error.is_not(None)))
-    if resume and batch.status == RUNNING:
+    if resume and batch.status in (STAGED, RUNNING):
         resume_if_stalled(batch)
     return Progress(status=batch.status, total=batch.valid_rows, done=counts.get(DONE, 0),
                     failed=counts.get(FAILED, 0) + row_failures, invalid=batch.invalid_rows,
@@ -653,8 +653,9 @@ def _stalled_after() -> timedelta:
 
 def resume_if_stalled(batch: Batch) -> bool:
     """Re-enqueue the unfinished rows of a running batch that has not moved for longer than a
-    chunk may take (its worker died, or the broker lost the message)."""
-    if batch.status != RUNNING or batch.progressed_at is None:
+    chunk may take (its worker died, or the broker lost the message), or of a batch staged but
+    never started (the web process died between the commit and the enqueue)."""
+    if batch.status not in (STAGED, RUNNING) or batch.progressed_at is None:
         return False
     progressed = batch.progressed_at
     if progressed.tzinfo is None:  # SQLite hands back naive times
@@ -672,7 +673,7 @@ def resume_if_stalled(batch: Batch) -> bool:
     # Move the clock first so concurrent lookers do not all re-enqueue.
     moved = db.session.execute(
         update(Batch).where(Batch.id == batch.id, Batch.progressed_at == batch.progressed_at)
-        .values(progressed_at=utcnow()))
+        .values(progressed_at=utcnow(), status=RUNNING))
     db.session.commit()
     if moved.rowcount != 1:
         return False
@@ -688,7 +689,8 @@ def sweep_batches() -> int:
     """Resume every stalled running batch (the periodic counterpart of resume_if_stalled)."""
     cutoff = utcnow() - _stalled_after()
     batches = list(db.session.scalars(
-        select(Batch).where(Batch.status == RUNNING, Batch.progressed_at < cutoff).limit(100)))
+        select(Batch).where(Batch.status.in_((STAGED, RUNNING)), Batch.progressed_at < cutoff)
+        .limit(100)))
     return sum(1 for b in batches if resume_if_stalled(b))
 
 

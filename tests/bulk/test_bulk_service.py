@@ -363,3 +363,34 @@ def test_a_chunk_out_of_time_keeps_what_it_wrote_and_continues(app, clinic, monk
         assert sorted(calls[13:]) == list(range(14, 27))  # only the unwritten rows again
         record = db.session.get(Batch, batch.id)
         assert batches.progress(record, resume=False).done == 25
+
+
+def test_sweep_resumes_a_stalled_batch_and_starts_one_never_started(app, clinic):
+    """A chunk whose message was lost (or a web process that died before enqueueing): once the
+    batch has not moved for longer than a chunk may take, the sweep takes up what is left."""
+    import datetime as dt
+
+    from appeals import batches
+    from appeals.access import Principal
+    from appeals.models import Batch, BatchRow
+
+    rows, _ = spreadsheet_rows(30, 0)
+    with app.app_context():
+        never_started = batches.stage_file(to_csv(rows), "a.csv", Principal())
+        stalled = batches.stage_file(to_csv(rows), "b.csv", Principal())
+        row_ids = list(db.session.scalars(select(BatchRow.id).where(
+            BatchRow.batch_id == stalled.id).order_by(BatchRow.row_number)))
+        stalled.status = "running"
+        db.session.commit()
+        batches.process_chunk(stalled.id, row_ids[:10])  # the other chunks' messages were lost
+        assert batches.sweep_batches() == 0  # both moved just now: nothing to do yet
+        long_ago = batches.utcnow() - dt.timedelta(hours=1)
+        for batch_id in (never_started.id, stalled.id):
+            db.session.get(Batch, batch_id).progressed_at = long_ago
+        db.session.commit()
+        assert batches.sweep_batches() == 2
+        for batch_id in (never_started.id, stalled.id):
+            db.session.expire_all()
+            progress = batches.progress(db.session.get(Batch, batch_id), resume=False)
+            assert (progress.status, progress.done) == ("finished", 30)
+        assert db.session.scalar(select(func.count()).select_from(Letter)) == 60
