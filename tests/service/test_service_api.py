@@ -56,6 +56,7 @@ def test_post_answers_202_with_location_and_the_result_at_once(app, client, api_
     assert body["result"] == match_case(parse_case(LUMBAR_CASE)).to_json()
     assert body["case"]["denial"]["reference"] == "SYN-PA-42"
     assert body["letter"] is None
+    assert body["created_at"].endswith("+00:00") and body["queued_at"].endswith("+00:00")
     with app.app_context():
         appeal = db.session.get(Appeal, body["id"])
         assert appeal.owner_id is not None and appeal.organization_id is not None

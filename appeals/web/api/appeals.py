@@ -11,6 +11,7 @@ Every record is scoped to the token's user (and their organization); another's i
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from flask import Response, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -35,6 +36,15 @@ _REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 415: "Unsuppo
             422: "Unprocessable Entity", 503: "Service Unavailable"}
 
 
+def _iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with its offset (SQLite hands back naive datetimes; they are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
 def appeal_json(appeal: Appeal) -> dict:
     """An appeal as the API shows it (also what POST returns)."""
     letter = jobs.letter_for(appeal) if appeal.status == DONE else None
@@ -45,10 +55,10 @@ def appeal_json(appeal: Appeal) -> dict:
         "template": appeal.template_version_id,
         "error": appeal.error,
         "attempts": appeal.attempts,
-        "created_at": appeal.created_at.isoformat() if appeal.created_at else None,
-        "queued_at": appeal.queued_at.isoformat() if appeal.queued_at else None,
-        "started_at": appeal.started_at.isoformat() if appeal.started_at else None,
-        "finished_at": appeal.finished_at.isoformat() if appeal.finished_at else None,
+        "created_at": _iso(appeal.created_at),
+        "queued_at": _iso(appeal.queued_at),
+        "started_at": _iso(appeal.started_at),
+        "finished_at": _iso(appeal.finished_at),
         "batch_id": appeal.batch_id,
         "row_number": appeal.row_number,
         "case": appeal.case_json,
@@ -57,7 +67,7 @@ def appeal_json(appeal: Appeal) -> dict:
             {
                 "filename": letter.filename,
                 "size": len(letter.docx),
-                "created_at": letter.created_at.isoformat(),
+                "created_at": _iso(letter.created_at),
             }
             if letter is not None
             else None
