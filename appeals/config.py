@@ -26,7 +26,9 @@ def defaults(instance_path: str) -> dict:
         "APPEALS_ENV": "development",
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "appeals.sqlite"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's message never carries the statement's values
+        # (they are case data) into a log or a traceback.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Empty means the embedded broker (no server needed); set to redis://… to distribute.
         "REDIS_URL": None,
         # The embedded broker: kombu's SQLAlchemy transport on a SQLite file beside the database.

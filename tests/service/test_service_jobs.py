@@ -181,3 +181,16 @@ def test_a_job_cut_off_again_and_again_fails_instead_of_looping(ctx, enqueued):
     assert appeal.status == QUEUED and appeal.attempts == 0
     jobs.render_appeal(appeal.id)
     assert appeal.status == DONE and letters_of(appeal.id) == 1
+
+
+def test_database_errors_do_not_carry_case_data(ctx):
+    from sqlalchemy import insert
+
+    row = {"id": "x" * 32, "case_json": {"patient": {"name": "Robin Synthetic-Testcase"}},
+           "result_json": {}, "kind": "patient", "status": QUEUED, "attempts": 0,
+           "queued_at": utcnow(), "created_at": utcnow()}
+    db.session.execute(insert(Appeal).values(**row))
+    with pytest.raises(IntegrityError) as raised:
+        db.session.execute(insert(Appeal).values(**row))  # the same id again
+    db.session.rollback()
+    assert "Robin" not in str(raised.value)
