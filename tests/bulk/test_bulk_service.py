@@ -394,3 +394,17 @@ def test_sweep_resumes_a_stalled_batch_and_starts_one_never_started(app, clinic)
             progress = batches.progress(db.session.get(Batch, batch_id), resume=False)
             assert (progress.status, progress.done) == ("finished", 30)
         assert db.session.scalar(select(func.count()).select_from(Letter)) == 60
+
+
+def test_api_lists_only_the_callers_batches(app, clinic, stranger_headers):
+    from tests.service.conftest import LUMBAR_CASE
+
+    _, headers = clinic
+    client = app.test_client()
+    first = client.post("/api/v1/batches", headers=headers, json=[LUMBAR_CASE]).get_json()["id"]
+    second = client.post("/api/v1/batches", headers=headers, json=[LUMBAR_CASE]).get_json()["id"]
+    listed = client.get("/api/v1/batches", headers=headers).get_json()["batches"]
+    assert [b["id"] for b in listed] == [second, first]
+    assert listed[0]["done"] == 1 and listed[0]["errors"] == []
+    assert client.get("/api/v1/batches", headers=stranger_headers).get_json() == {"batches": []}
+    assert client.get("/api/v1/batches?limit=x", headers=headers).status_code == 400

@@ -3,6 +3,7 @@
 POST /api/v1/batches                 multipart `file` (CSV or XLSX), or a JSON list of contract
                                      cases (or {"cases": [...]}); `letter` (a kind or template id)
                                      as a query or form parameter -> 202 + Location
+GET  /api/v1/batches                 the caller's batches, newest first
 GET  /api/v1/batches/<id>            progress {status, done, failed, total, ...} + the validation
                                      report (row, column, message for each problem)
 GET  /api/v1/batches/<id>/archive    the ZIP: manifest.csv and the letters (409 while running,
@@ -36,16 +37,16 @@ def _error(status: int, message: str, **extra):
     return jsonify({"error": reasons.get(status, "Error"), "message": message, **extra}), status
 
 
-def batch_json(batch: Batch) -> dict:
+def batch_json(batch: Batch, *, report: bool = True) -> dict:
     progress = batches.progress(batch)
-    return {
+    payload = {
         "id": batch.id,
         "filename": batch.filename,
         **progress.to_json(),
         "created_at": batch.created_at.isoformat() if batch.created_at else None,
         "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
         "notes": batch.notes,
-        "errors": batches.validation_report(batch),
+        "errors": batches.validation_report(batch) if report else [],
         "links": {
             "self": url_for("api.get_batch", batch_id=batch.id),
             "archive": url_for("api.get_batch_archive", batch_id=batch.id),
@@ -53,6 +54,7 @@ def batch_json(batch: Batch) -> dict:
             "rows": url_for("api.fix_batch_rows", batch_id=batch.id),
         },
     }
+    return payload
 
 
 def _letter_param() -> str | None:
@@ -93,6 +95,20 @@ def create_batch():
     response.headers["Location"] = url_for("api.get_batch", batch_id=batch.id)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@api.get("/batches")
+def list_batches():
+    """The caller's (and their organization's) batches, newest first, without their reports."""
+    from ...access import scoped
+    from ...extensions import db
+
+    try:
+        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
+    except ValueError:
+        return _error(400, "limit must be a whole number from 1 to 200")
+    records = db.session.scalars(scoped(Batch).order_by(Batch.created_at.desc()).limit(limit))
+    return jsonify({"batches": [batch_json(batch, report=False) for batch in records]})
 
 
 @api.get("/batches/<batch_id>")
@@ -204,6 +220,19 @@ _LETTER_PARAM = {
 
 OPENAPI_PATHS = {
     "/api/v1/batches": {
+        "get": {
+            "summary": "Your batches, newest first (progress without the validation reports)",
+            "operationId": "listBatches",
+            "parameters": [{"name": "limit", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                       "default": 50}}],
+            "responses": {
+                "200": json_body({"type": "object", "required": ["batches"], "properties": {
+                    "batches": {"type": "array", "items": _BATCH_REF}}}, "The batches."),
+                "400": error_response("A limit that is not a number."),
+                **AUTH_RESPONSES,
+            },
+        },
         "post": {
             "summary": "Start a batch from a spreadsheet or a list of cases",
             "operationId": "createBatch",
