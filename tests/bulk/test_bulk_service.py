@@ -408,3 +408,15 @@ def test_api_lists_only_the_callers_batches(app, clinic, stranger_headers):
     assert listed[0]["done"] == 1 and listed[0]["errors"] == []
     assert client.get("/api/v1/batches", headers=stranger_headers).get_json() == {"batches": []}
     assert client.get("/api/v1/batches?limit=x", headers=headers).status_code == 400
+
+
+def test_beat_runs_the_batch_sweep_beside_the_letter_sweep(app):
+    from worker.tasks.batches import SWEEP_ENTRY, add_beat_entry
+
+    celery = app.extensions["celery"]
+    add_beat_entry(celery)
+    schedule = celery.conf.beat_schedule
+    letters = next(e for e in schedule.values() if e["task"] == "appeals.sweep_stuck")
+    assert schedule[SWEEP_ENTRY]["task"] == "appeals.bulk.sweep"
+    assert schedule[SWEEP_ENTRY]["schedule"] == letters["schedule"]
+    assert schedule[SWEEP_ENTRY]["options"] == letters["options"]

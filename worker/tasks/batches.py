@@ -7,6 +7,7 @@ each letter exactly once.
 
 import logging
 
+from celery import current_app as current_celery
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -50,3 +51,24 @@ def process_chunk(self, batch_id: str, row_ids: list[int], restarts: int = 0) ->
 @shared_task(name=batches.SWEEP_BATCHES_TASK, ignore_result=True, acks_late=False)
 def sweep_batches() -> int:
     return batches.sweep_batches()
+
+
+SWEEP_ENTRY = "sweep-stalled-batches"
+
+
+def add_beat_entry(celery_app) -> None:
+    """Run the batch sweep as often as the letter-job sweep (same schedule and queue). Beat and
+    the worker import this module before they read the schedule, so the entry is in place."""
+    schedule = celery_app.conf.beat_schedule
+    if schedule is None or SWEEP_ENTRY in schedule:
+        return
+    jobs_sweep = next((entry for entry in schedule.values()
+                       if entry.get("task") == "appeals.sweep_stuck"), None)
+    if jobs_sweep is None:
+        return
+    schedule[SWEEP_ENTRY] = {"task": batches.SWEEP_BATCHES_TASK,
+                             "schedule": jobs_sweep["schedule"],
+                             "options": dict(jobs_sweep.get("options") or {})}
+
+
+add_beat_entry(current_celery)
