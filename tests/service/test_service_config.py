@@ -27,11 +27,17 @@ def test_redis_when_configured_else_the_embedded_sqlite_broker(tmp_path):
     assert options["global_keyprefix"] == "letters:"
 
     embedded = celery_of(EMBEDDED_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
-    assert embedded.conf.broker_url.startswith("sqla+sqlite:///")
+    assert embedded.conf.broker_url.startswith("appeals-sqla+sqlite:///")
     # Outside tests, the embedded broker sits in the instance folder.
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.extensions["celery"].conf.broker_url == (
-        "sqla+sqlite:///" + str(Path(app.instance_path) / "broker.sqlite"))
+        "appeals-sqla+sqlite:///" + str(Path(app.instance_path) / "broker.sqlite"))
+    # kombu's SQLAlchemy transport, polling four times a second.
+    from kombu import Connection
+
+    with Connection(embedded.conf.broker_url) as connection:
+        assert connection.transport.driver_type == "sql"
+        assert connection.transport.polling_interval == 0.25
 
 
 def test_work_is_never_lost_settings():
