@@ -22,6 +22,7 @@ import traceback
 from datetime import timedelta
 from typing import Any, Callable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app, has_request_context
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,9 @@ from .access import Principal, assign_owner, current_principal
 from .celery_app import stuck_rendering_after
 from .contract import Case, MatchResult
 from .extensions import db
+from .letters import LETTER_KINDS, TemplateError, default_kind, render_letter
+from .letters.text import docx_text
+from .matching import match_case
 from .models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal, Letter
 from .models.base import utcnow
 
@@ -64,15 +68,6 @@ class SubmissionError(ValueError):
 # Submitting
 
 
-def letter_kinds() -> tuple[str, ...]:
-    """The letter kinds the letters module can write (empty until it is installed)."""
-    try:
-        from .letters import LETTER_KINDS
-    except ImportError:
-        return ()
-    return tuple(LETTER_KINDS)
-
-
 def submit_appeal(
     case: Case,
     *,
@@ -86,14 +81,12 @@ def submit_appeal(
     """Match `case`, store the appeal owned by `principal` (default: the caller of the current
     request; anonymous outside one), commit, then enqueue its letter. Raises SubmissionError for
     an unknown letter kind or a template the caller may not use."""
-    from .matching import match_case
-
     if principal is None:
         principal = current_principal() if has_request_context() else Principal()
     errors = []
-    kinds = letter_kinds()
-    if kind is not None and kinds and kind not in kinds:
-        errors.append({"field": "letter", "message": f"unknown letter kind; one of: {', '.join(kinds)}"})
+    if kind is not None and kind not in LETTER_KINDS:
+        errors.append({"field": "letter",
+                       "message": f"unknown letter kind; one of: {', '.join(LETTER_KINDS)}"})
     if template_version_id is not None:
         if template_resolver is None:
             errors.append({"field": "template", "message": "no template library is available"})
@@ -109,7 +102,7 @@ def submit_appeal(
     appeal = Appeal(
         case_json=case.model_dump(mode="json"),
         result_json=result.to_json(),
-        kind=kind or _default_kind(result),
+        kind=kind or default_kind(result),
         template_version_id=template_version_id,
         status=QUEUED,
         queued_at=utcnow(),
@@ -122,12 +115,6 @@ def submit_appeal(
     if enqueue:
         enqueue_letter(appeal.id)
     return appeal
-
-
-def _default_kind(result: MatchResult) -> str:
-    from .letters import default_kind
-
-    return default_kind(result)
 
 
 def _key_digest(key: str) -> str:
@@ -167,9 +154,9 @@ def enqueue_letter(appeal_id: str) -> None:
     lose the job: it stays "queued" in the database and the sweep enqueues it again."""
     celery = current_app.extensions["celery"]
     if celery.conf.task_always_eager:  # view unit tests only: run the task in this process
-        from worker.tasks.letters import render_letter
+        from worker.tasks.letters import render_letter as render_task
 
-        render_letter.apply(args=[appeal_id])
+        render_task.apply(args=[appeal_id])
         return
     try:
         celery.send_task(RENDER_LETTER_TASK, args=[appeal_id])
@@ -299,8 +286,6 @@ def _finish(appeal: Appeal, status: str, error: str | None = None) -> None:
 
 
 def _render_docx(appeal: Appeal) -> tuple[bytes, str | None]:
-    from .letters import render_letter
-
     case = Case.model_validate(appeal.case_json)
     result = MatchResult.model_validate(appeal.result_json)
     template = None  # the built-in template for the kind
@@ -320,12 +305,6 @@ def failure_reason(exc: BaseException) -> str:
     """A plain-language reason for a failed render. Template errors carry their own message
     (written for the person who uploaded the template); anything else gets a generic one, since
     an internal message could quote case data."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    try:
-        from .letters import TemplateError
-    except ImportError:  # pragma: no cover - letters module always present in production
-        TemplateError = ()  # type: ignore[assignment]  # noqa: N806
     if isinstance(exc, (TemplateError, _TemplateUnavailable)):
         return f"The letter template could not be used: {exc}"
     if isinstance(exc, SoftTimeLimitExceeded):
@@ -354,8 +333,6 @@ def letter_filename(appeal: Appeal) -> str:
 
 def _text_preview(docx: bytes) -> str:
     """The letter's text, for previews."""
-    from .letters.text import docx_text
-
     return docx_text(docx)
 
 

@@ -212,13 +212,11 @@ def test_another_organizations_template_is_422(app, client, api_headers, other_a
 
 
 def test_a_failed_job_can_be_retried(app, client, api_headers, monkeypatch):
-    import appeals.letters
-
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
     with monkeypatch.context() as patch:
-        patch.setattr(appeals.letters, "render_letter", out_of_memory)
+        patch.setattr(jobs, "render_letter", out_of_memory)
         appeal_id = post_case(client, api_headers).get_json()["id"]
         render(app, appeal_id)
     failed = client.get(f"/api/v1/appeals/{appeal_id}", headers=api_headers).get_json()

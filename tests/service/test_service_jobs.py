@@ -101,12 +101,10 @@ def test_a_purged_appeal_is_nothing_to_do(ctx):
 
 def test_an_internal_error_fails_the_job_without_repeating_case_data(ctx, enqueued, monkeypatch,
                                                                      caplog):
-    import appeals.letters
-
     def explode(case, result, **kwargs):
         raise ValueError(f"cannot format {case.patient.name}")
 
-    monkeypatch.setattr(appeals.letters, "render_letter", explode)
+    monkeypatch.setattr(jobs, "render_letter", explode)
     appeal = submit(principal=Principal())
     with caplog.at_level(logging.ERROR):
         jobs.render_appeal(appeal.id)
