@@ -175,6 +175,9 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
     chooser = LetterChooser(principal)
     pending: list[dict] = []
     total = invalid = 0
+    # Identical rows (an export that repeats a case) each get a letter, but the clinic is told.
+    seen: dict[tuple, int] = {}
+    repeats: list[tuple[int, int]] = []
     try:
         for parsed in sheet.rows:
             total += 1
@@ -188,8 +191,14 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
                     parsed.problems.append(RowProblem(
                         parsed.row, sheet.header.header_for("letter"), "letter", problem))
             if parsed.valid:
+                case_json = parsed.case.model_dump(mode="json")
+                key = tuple(sorted(parsed.cells.items()))  # same cells, same case and letter
+                if key in seen:
+                    repeats.append((parsed.row, seen[key]))
+                else:
+                    seen[key] = parsed.row
                 pending.append({"batch_id": batch.id, "row_number": parsed.row,
-                                "case_json": parsed.case.model_dump(mode="json"),
+                                "case_json": case_json,
                                 "letter": row_letter, "cells": None, "problems": None})
             else:
                 invalid += 1
@@ -208,6 +217,10 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
     db.session.flush()
     _insert_rows(pending)
     batch.total_rows, batch.invalid_rows = total, invalid
+    if repeats:
+        shown = ", ".join(f"row {row} repeats row {first}" for row, first in repeats[:10])
+        more = f" (and {len(repeats) - 10} more)" if len(repeats) > 10 else ""
+        batch.notes = [*batch.notes, f"Identical rows, each given a letter: {shown}{more}"]
     db.session.commit()
     return batch
 

@@ -83,6 +83,15 @@ def test_csv_semicolon_bom_and_xlsx_give_the_same_manifest(app, clinic):
     assert manifests[0] == manifests[1] == manifests[2]
 
 
+def test_identical_rows_each_get_a_letter_and_are_pointed_out(app, clinic):
+    client, headers = clinic
+    batch_id = batch_id_from(upload(client, to_csv([HEADERS, good_row(0), good_row(1),
+                                                    good_row(0)])))
+    status = client.get(f"/api/v1/batches/{batch_id}", headers=headers).get_json()
+    assert status["done"] == 3
+    assert "Identical rows, each given a letter: row 4 repeats row 2" in status["notes"]
+
+
 def test_formula_looking_cells_are_neutralized_in_the_manifest(app, clinic):
     client, _ = clinic
     row = good_row(0)
