@@ -14,6 +14,7 @@ Nothing is lost:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
     pending: list[dict] = []
     total = invalid = 0
     # Identical rows (an export that repeats a case) each get a letter, but the clinic is told.
-    seen: dict[tuple, int] = {}
+    seen: dict[bytes, int] = {}
     repeats: list[tuple[int, int]] = []
     try:
         for parsed in sheet.rows:
@@ -192,7 +193,9 @@ def stage_file(data: bytes, filename: str, principal: Principal, *, source: str 
                         parsed.row, sheet.header.header_for("letter"), "letter", problem))
             if parsed.valid:
                 case_json = parsed.case.model_dump(mode="json")
-                key = tuple(sorted(parsed.cells.items()))  # same cells, same case and letter
+                # Same cells, same case and letter; a digest keeps memory small for big files.
+                key = hashlib.blake2b(repr(sorted(parsed.cells.items())).encode(),
+                                      digest_size=16).digest()
                 if key in seen:
                     repeats.append((parsed.row, seen[key]))
                 else:
