@@ -10,11 +10,9 @@ Every record is scoped to the token's user (and their organization); another's i
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from flask import Response, jsonify, request, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import jobs
 from ...access import current_principal, get_owned_or_404
@@ -22,18 +20,10 @@ from ...audit import record_event
 from ...contract import CaseError, parse_case
 from ...models.appeals import DONE, FAILED, Appeal
 from . import api
+from .bodies import json_error as _error, read_json_body as _json_body
 
 RETRY_AFTER_SECONDS = 2
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _error(code: int, message: str, **extra):
-    payload = {"error": _REASONS.get(code, "Error"), "message": message, **extra}
-    return jsonify(payload), code
-
-
-_REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 415: "Unsupported Media Type",
-            422: "Unprocessable Entity", 503: "Service Unavailable"}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -78,22 +68,6 @@ def appeal_json(appeal: Appeal) -> dict:
             "letter_pdf": url_for("api.get_appeal_letter", appeal_id=appeal.id, format="pdf"),
         },
     }
-
-
-def _json_body():
-    """The decoded JSON body, or an error response naming what is wrong with it."""
-    if not request.is_json:
-        return None, _error(415, "send the case as a JSON body with Content-Type: application/json")
-    raw = request.get_data(cache=False)
-    limit = request.max_content_length
-    if request.content_length is None and limit is not None and len(raw) >= limit:
-        # A streamed (chunked) body is cut off at the limit rather than refused when it reaches it.
-        raise RequestEntityTooLarge(f"the request body is larger than {limit} bytes")
-    try:
-        return json.loads(raw), None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        return None, _error(400, f"the body is not valid JSON{where}")
 
 
 def _template_version(template: str | None) -> str | None:

@@ -16,7 +16,6 @@ Every batch is scoped to the token's user and organization; another's id answers
 
 from __future__ import annotations
 
-import json
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 
@@ -26,15 +25,10 @@ from ...audit import record_event
 from ...intake.spreadsheet import SpreadsheetError
 from ...models.batches import RUNNING, Batch
 from . import api
+from .bodies import json_error as _error, read_json_body
 from .openapi import AUTH_RESPONSES, error_response, json_body
 
 RETRY_AFTER_SECONDS = 2
-
-
-def _error(status: int, message: str, **extra):
-    reasons = {400: "Bad Request", 409: "Conflict", 415: "Unsupported Media Type",
-               422: "Unprocessable Entity"}
-    return jsonify({"error": reasons.get(status, "Error"), "message": message, **extra}), status
 
 
 def batch_json(batch: Batch, *, report: bool = True) -> dict:
@@ -73,10 +67,9 @@ def create_batch():
             batch = batches.stage_file(upload.read(), upload.filename, principal, source="api",
                                        letter=letter)
         elif request.is_json:
-            try:
-                body = json.loads(request.get_data(cache=False))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                return _error(400, f"the body is not valid JSON: {exc}")
+            body, problem = read_json_body("the cases")
+            if problem:
+                return problem
             if isinstance(body, dict) and set(body) <= {"cases", "letter"}:
                 letter = letter or body.get("letter")
                 body = body.get("cases")

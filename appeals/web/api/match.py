@@ -12,7 +12,7 @@ from ...contract import CaseError, parse_case
 from ...criteria import load_library, service_detail, service_summary
 from ...matching import match_case
 from . import api
-from .appeals import _error, _json_body
+from .bodies import json_error as _error, read_json_body as _json_body
 from .openapi import AUTH_RESPONSES, error_response, json_body
 
 

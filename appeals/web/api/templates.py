@@ -24,14 +24,9 @@ from ...access import current_principal
 from ...letter_templates import check_docx, store
 from ...models.templates import VISIBILITIES, LetterTemplate, TemplateVersion
 from . import api
+from .bodies import json_error as _error
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _error(code: int, message: str, **extra):
-    reasons = {400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-               422: "Unprocessable Entity"}
-    return jsonify({"error": reasons[code], "message": message, **extra}), code
 
 
 def _uploaded():
