@@ -12,6 +12,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_wtf.csrf import CSRFError
 
 from ..access import current_principal, grant_to_session
+from ..audit import record_event
 from ..contract import CaseError, parse_case
 from .forms import (
     MODE_CHECK,
@@ -179,6 +180,7 @@ def _submit(case, kind: str | None, template_version_id: str | None):
         key = jobs.create_anonymous_access(appeal)
         grant_to_session(appeal)
         session[SHOWN_ONCE_KEY] = {"appeal_id": appeal.id, "key": key}
+    record_event("created", appeal)
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
 
 

@@ -454,3 +454,18 @@ def test_reloading_can_be_stopped(client, app):
     assert not stopped.xpath('//meta[@http-equiv="refresh"]')
     assert stopped.xpath('//a[text()="Check now"]')
     assert "Waiting to be written" in stopped.xpath('//*[@role="status"]')[0].text_content()
+
+
+def test_form_submission_is_audited_without_health_data_and_offers_the_link_by_email(client, app):
+    page = _post_and_open(client, payer="Cigna")
+    appeal_id = page.request.path.rstrip("/").split("/")[-1]
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.record_id == appeal_id)
+        ).all()
+    created = [e for e in events if e.action == "created"]
+    assert len(created) == 1
+    assert (created[0].record_type, created[0].via, created[0].user_id) == ("appeals", "anon", None)
+    # No mail server in the test config: the link panel says so instead of offering a form.
+    link_panel = section_text(page, "link-title")
+    assert "not set up to send email" in link_panel
