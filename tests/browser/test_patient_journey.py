@@ -10,21 +10,18 @@ test-output/browser/.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import docx
 import pytest
+from support.browser import launch_chromium, serving
 from support.workers import ServiceConfig, running_worker
-from werkzeug.serving import make_server
 
 from appeals import create_app
 from appeals.criteria import load_library
 from appeals.extensions import db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PATIENT = "Marguerite Synthetica"
 
 
@@ -40,15 +37,8 @@ def live_server(tmp_path_factory):
     app = create_app(config.app_config())
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with running_worker(config):
-            yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url, running_worker(config):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +46,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         try:
             yield chromium
         finally:

@@ -7,13 +7,12 @@ Screenshots (desktop and phone) go to test-output/bulk/.
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
+from support.browser import launch_chromium, serving
 from support.workers import ServiceConfig, running_worker
-from werkzeug.serving import make_server
 
 from appeals import create_app
 from appeals.extensions import db
@@ -22,8 +21,6 @@ from tests.conftest import PASSWORD, make_user
 from .synthetic import HEADERS, spreadsheet_rows, to_xlsx
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "bulk"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EMAIL = "clerk@clinic.example.test"
 
 
@@ -34,15 +31,10 @@ def live_server(tmp_path):
     with app.app_context():
         db.create_all()
         make_user(EMAIL, "Synthetic Clinic")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        with running_worker(config):
-            yield f"http://127.0.0.1:{server.server_port}"
+        with serving(app) as url, running_worker(config):
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
 
@@ -59,8 +51,7 @@ def test_clerk_uploads_watches_progress_downloads_and_fixes_a_row(live_server, t
     source.write_bytes(to_xlsx(rows))
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900},
                                           accept_downloads=True, java_script_enabled=False)
