@@ -198,3 +198,31 @@ def test_the_audit_log_follows_an_appeal_through_the_api(eager_app):
         assert [e.action for e in events] == ["created", "viewed", "downloaded", "deleted"]
         assert {(e.user_id, e.organization_id, e.via, e.record_type) for e in events} == {
             (staff_id, org_id, "api", "appeals")}
+
+
+def test_the_audit_log_follows_an_appeal_filed_through_the_form(eager_app):
+    """An anonymous patient: created, viewed, downloaded, by "anon", without an owner."""
+    from sqlalchemy import select
+
+    from appeals.models import AuditEvent
+
+    from .test_csrf_and_headers import post_forms
+
+    app = eager_app
+    patient = app.test_client()
+    response = patient.post("/", data=_form())
+    if response.status_code == 200:  # the service's questions first, as in the test above
+        (form,) = [f for f in post_forms(response.get_data(as_text=True), "/") if f["url"].path == "/"]
+        response = patient.post("/", data={**{k: v for k, v in form["fields"].items()
+                                              if k not in _form()}, **_form()})
+    assert response.status_code == 303
+    appeal_id = response.headers["Location"].split("/appeals/", 1)[1].split("?", 1)[0]
+    page = patient.get(f"/appeals/{appeal_id}").get_data(as_text=True)
+    download = re.search(r'href="([^"]+letter\.docx)"', page)
+    assert download and patient.get(download.group(1)).status_code == 200
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent).where(AuditEvent.record_id == appeal_id)
+                                    .order_by(AuditEvent.id)).scalars().all()
+        actions = [e.action for e in events]
+        assert actions[0] == "created" and "viewed" in actions and actions[-1] == "downloaded"
+        assert {(e.user_id, e.organization_id, e.via) for e in events} == {(None, None, "anon")}
