@@ -208,6 +208,14 @@ def settings(template_id: str):
     return redirect(url_for("templates.show", template_id=template.id))
 
 
+def _show_copy(template):
+    """After a clone: preview the copy and send its owner to it."""
+    store.request_preview(template.current_version)
+    flash("Copied into your templates. Download it, edit it in Word, and upload it as a new "
+          "version.", "info")
+    return redirect(url_for("templates.show", template_id=template.id))
+
+
 @templates.post("/<template_id>/clone")
 @login_required
 def clone(template_id: str):
@@ -215,10 +223,7 @@ def clone(template_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     template, _ = store.clone_template(current_principal(), source)
-    store.request_preview(template.current_version)
-    flash("Copied into your templates. Download it, edit it in Word, and upload it as a new "
-          "version.", "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return _show_copy(template)
 
 
 @templates.post("/builtin/<kind>/clone")
@@ -229,10 +234,7 @@ def clone_builtin(kind: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     template, _ = store.clone_builtin(current_principal(), kind)
-    store.request_preview(template.current_version)
-    flash("Copied into your templates. Download it, edit it in Word, and upload it as a new "
-          "version.", "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return _show_copy(template)
 
 
 @templates.post("/<template_id>/delete")

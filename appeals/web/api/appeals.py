@@ -17,10 +17,9 @@ from flask import Response, jsonify, request, url_for
 from ... import jobs
 from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
-from ...contract import CaseError, parse_case
 from ...models.appeals import DONE, FAILED, Appeal
 from . import api
-from .bodies import json_error as _error, read_json_body as _json_body
+from .bodies import json_error as _error, read_case
 
 RETRY_AFTER_SECONDS = 2
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,13 +86,9 @@ def _template_version(template: str | None) -> str | None:
 
 @api.post("/appeals")
 def create_appeal():
-    data, problem = _json_body()
+    case, problem = read_case()
     if problem:
         return problem
-    try:
-        case = parse_case(data)
-    except CaseError as exc:
-        return _error(422, "the case is not valid", errors=exc.errors)
     kind = request.args.get("letter") or None
     try:
         template_version_id = _template_version(request.args.get("template") or None)

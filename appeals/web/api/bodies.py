@@ -8,6 +8,8 @@ from flask import jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ...contract import Case, CaseError, parse_case
+
 
 def json_error(code: int, message: str, **extra):
     """An error response in the API's one shape: ``{"error", "message", ...}``."""
@@ -31,3 +33,14 @@ def read_json_body(what: str = "the case"):
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
         return None, json_error(400, f"the body is not valid JSON{where}")
+
+
+def read_case() -> tuple[Case | None, object]:
+    """The body as a contract case, or ``(None, error response)``: 422 names each invalid field."""
+    data, problem = read_json_body()
+    if problem:
+        return None, problem
+    try:
+        return parse_case(data), None
+    except CaseError as exc:
+        return None, json_error(422, "the case is not valid", errors=exc.errors)

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ...contract import CaseError, parse_case
 from ...criteria import load_library, service_detail, service_summary
 from ...matching import match_case
 from . import api
-from .bodies import json_error as _error, read_json_body as _json_body
+from .bodies import json_error as _error, read_case
 from .openapi import AUTH_RESPONSES, error_response, json_body
 
 
 @api.post("/match")
 def match():
-    data, problem = _json_body()
+    case, problem = read_case()
     if problem:
         return problem
-    try:
-        case = parse_case(data)
-    except CaseError as exc:
-        return _error(422, "the case is not valid", errors=exc.errors)
     return jsonify(match_case(case).to_json())
 
 
