@@ -6,18 +6,15 @@ inline script and style, so a page relying on them would break here)."""
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from support.browser import launch_chromium, serving
 
 from appeals import create_app
 from appeals.extensions import db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "accounts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "synthetic clinic passphrase"
 
 
@@ -30,14 +27,8 @@ def live_server(tmp_path):
     })
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.mark.slow
@@ -54,7 +45,7 @@ def test_clinic_admin_accounts_journey(live_server, tmp_path):
         return page
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             admin = watch(browser.new_context(viewport={"width": 390, "height": 844}).new_page())
             admin.goto(live_server + "/signup")
