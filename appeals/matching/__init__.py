@@ -103,18 +103,19 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
                 if case.denial else None)
 
     urgency, urgent_notes = _urgency(library, service, facts, case, age)
-    warnings: list[str] = list(urgent_notes)
+    warnings: list[str] = []
 
     if service is None:
         warnings.append(
             f"The criteria library has no criteria for \"{case.service}\". Appeal on the plan's own "
             "criteria: ask the plan for the guideline it applied (a free copy is your right) and "
             "answer each point with the treating clinician's notes.")
+        urgency, urgent_notes = _settle_urgency("no_criteria", urgency, urgent_notes, case)
         return MatchResult(
             outcome="no_criteria", urgency=urgency,
             service=ServiceRef(id=None, name=case.service, codes=_codes_in(case.service)),
             denial=denial, deadline=deadline,
-            warnings=warnings + warnings_conflict + facts.answer_notes
+            warnings=urgent_notes + warnings + warnings_conflict + facts.answer_notes
             + _filing_notes(case, deadline, today or dt.date.today()),
         )
 
@@ -158,6 +159,8 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
         warnings.append("The criteria are not met yet. Obtain what the unmet requirements name, "
                         "then submit a new request; that is usually faster than an appeal.")
 
+    urgency, urgent_notes = _settle_urgency(outcome, urgency, urgent_notes, case)
+    warnings = urgent_notes + warnings
     warnings += warnings_conflict + best.warnings + _stale(case, reference) + facts.answer_notes
     warnings += _filing_notes(case, deadline, today or dt.date.today())
     source = service.source(best.pathway.source)
@@ -217,6 +220,27 @@ def _urgency(library: Library, service: Service | None, facts: Facts, case: Case
                         f"(\"{quote}\", {source}). A treating physician's statement that waiting could "
                         "seriously jeopardize the patient's health makes the plan decide within 72 hours."]
     return "standard", []
+
+
+# A claim adjustment group code (CO-197, PR-204) or claim wording: the service was already done.
+_POST_SERVICE = re.compile(r"^\s*(?:CO|PR|OA|PI)\s*-?\s*\d|\bclaim\b|date of service|was (?:performed|done|rendered)",
+                           re.I)
+
+
+def _settle_urgency(outcome: str, urgency: str, notes: list[str], case: Case) -> tuple[str, list[str]]:
+    """Urgency is about the appeal: a result that is not an appeal (not met yet, an administrative
+    fix, no criteria) asks for no fast review, and neither does a service already performed.
+    An emergency is still told to the person, as a warning."""
+    if urgency == "standard":
+        return urgency, notes
+    if outcome not in ("appeal", "ready"):
+        if urgency == "emergency":
+            return "standard", notes
+        return "standard", []
+    if urgency == "expedited" and case.denial and any(
+            _POST_SERVICE.search(x or "") for x in (case.denial.code, case.denial.text)):
+        return "standard", []
+    return urgency, notes
 
 
 def _mismatches(service: Service, case: Case, facts: Facts) -> list[str]:
