@@ -52,6 +52,9 @@ class Concept(_Strict):
     therapy: bool = False          # a conservative treatment (duration and outcome are read)
     provider_directed: bool = True  # False: counts only with a prescription and follow-up (HEP)
     imaging: Literal["xray", "mri", "ct", "ultrasound", "emg"] | None = None
+    # A finding a clinician elicits at the bedside: named at all, found or not ("SLR neg", "5/5"),
+    # it shows that the patient was examined in person.
+    examined: bool = False
 
     @field_validator("patterns")
     @classmethod

@@ -228,14 +228,12 @@ _POST_SERVICE = re.compile(r"^\s*(?:CO|PR|OA|PI)\s*-?\s*\d|\bclaim\b|date of ser
 
 
 def _settle_urgency(outcome: str, urgency: str, notes: list[str], case: Case) -> tuple[str, list[str]]:
-    """Urgency is about the appeal: a result that is not an appeal (not met yet, an administrative
-    fix, no criteria) asks for no fast review, and neither does a service already performed.
-    An emergency is still told to the person, as a warning."""
-    if urgency == "standard":
+    """A fast review is for an appeal: a result that is not one (not met yet, an administrative
+    fix, no criteria) asks for none, and neither does a service already performed. An emergency
+    is told whatever the outcome: it is about the patient now, not about the appeal."""
+    if urgency != "expedited":
         return urgency, notes
     if outcome not in ("appeal", "ready"):
-        if urgency == "emergency":
-            return "standard", notes
         return "standard", []
     if urgency == "expedited" and case.denial and any(
             _POST_SERVICE.search(x or "") for x in (case.denial.code, case.denial.text)):

@@ -175,6 +175,8 @@ class Evaluator:
         concept = self.library.concepts[course.concept].concept
         if req.therapies and course.concept not in req.therapies:
             return "type"
+        if course.planned:
+            return "type"  # ordered, not yet done: a later note reports how it went
         if course.outcome == "improved":
             return (f"The record says {label} helped (\"{course.mention.quote}\"); "
                     "criteria count treatment that failed.")

@@ -53,6 +53,7 @@ class Course:
     prescribed: bool = False     # for a home program: a written prescription is documented
     followed_up: bool = False    # for a home program: documented follow-up after it
     start_estimated: bool = False  # start worked out from the length, not written
+    planned: bool = False        # ordered or recommended in this note, not yet done
 
 
 @dataclass
@@ -167,6 +168,14 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                                   source, doc_date or when,
                                   origin, index, sentence.start, when)
                 facts.add(mention)
+                if concept.examined and origin != ANSWER and not _PATIENT_WRITTEN.search(source or ""):
+                    facts.add(Mention("clinical_exam", False, mention.quote, source, doc_date or when,
+                                      origin, index, sentence.start, when))
+                if cid == "reevaluation" and not negated and (
+                        _FUTURE_AFTER.match(lowered, m.end(), sentence.end)
+                        or _FUTURE_BEFORE.search(lowered, max(sentence.start, m.start() - 30), m.start())
+                        or _NOT_A_VISIT.search(source or "")):
+                    mention.negated = negated = True  # booked, not yet held; or a desk call, a PT note
                 for implied in concept.implies:
                     facts.add(Mention(implied, negated, mention.quote, source, doc_date or when,
                                       origin, index, sentence.start, when))
@@ -185,17 +194,22 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                                                prescription, chunk_dates))
                 elif cid in imaging_ids:
                     facts.studies.append(_study(cid, mention, chunk, when, library))
+        if origin == DOCUMENT and not any(c.concept for c in doc_courses):
+            named = _therapy_named_by(source, library, therapy_ids)
+            if named:  # a PT flowsheet or discharge summary: its dates are that therapy's course
+                doc_courses.append(_course_from_record(named, text, parsed, found_dates, source,
+                                                       doc_date, index, outcome_failed, outcome_improved))
         # A home program's prescription and follow-up may sit anywhere in the same document.
-        doc_followup = bool(reevaluation.search(text)) or bool(reevaluation.search(source or ""))
+        doc_followup = _is_revisit(source, parsed, reevaluation)
         for course in doc_courses:
             if doc_has_prescription:
                 course.prescribed = True
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
         facts.courses.extend(_merge_courses(doc_courses))
-        if (origin == DOCUMENT and source and parsed.sentences and reevaluation.search(source)
-                and not reevaluation.search(text)):
-            # The document is itself the re-evaluation ("Follow-up visit"): quote its first sentence.
+        if origin == DOCUMENT and doc_followup:
+            # The document is itself the re-evaluation ("PCP follow-up", "F/u LBP."): quote its
+            # first sentence.
             first = parsed.sentences[0]
             facts.add(Mention("reevaluation", False, parsed.quote(first), source, doc_date, origin,
                               index, first.start))
@@ -208,8 +222,91 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             age = tx.AGE.search(lowered)
             if age and 0 < int(age["age"]) < 130:
                 facts.age = int(age["age"])
+    _chain_planned_courses(facts)
     _link_home_programs(facts, library)
     return facts
+
+
+# Who wrote a document: a patient's own words are not an examination.
+_PATIENT_WRITTEN = compile_folded(r"\b(?:patient|pt|member)(?:'s)? (?:message|letter|email|statement|own words|portal)"
+                                  r"|portal message|own words|\bfrom (?:the )?patient\b|family (?:member|letter)")
+# Records that are not a clinician's re-evaluation: booking calls, therapy notes, messages.
+_NOT_A_VISIT = compile_folded(r"schedul\w*|front[- ]desk|call cent(?:er|re)|reminder|no[- ]show|cancell?ation"
+                              r"|\bPT\b|physical therap\w*|physiotherap\w*|chiropract\w*|therapy|flowsheet"
+                              r"|message|letter|portal|radiology|imaging report|x-?ray report|MRI report|pathology|billing"
+                              r"|pharmacy|lab\b|referral")
+# A follow-up that is booked, not held: "follow-up visit scheduled for 4/22", "will re-evaluate".
+_FUTURE_AFTER = compile_folded(r"[^.;\n]{0,25}?\b(?:is |was |has been )?(?:scheduled|planned|booked|pending|requested"
+                               r"|in \d|in (?:one|two|three|four|five|six|eight|a few|several) (?:days?|weeks?|wks?|months?)"
+                               r"|on or after|after (?:the |completing |completion of )?(?:PT|therapy|treatment|the course))")
+_FUTURE_BEFORE = compile_folded(r"\b(?:will|to|plan(?:s|ned)? (?:to|for)?|schedul\w* (?:an? |the )?|book\w* (?:an? |the )?"
+                                r"|RTC|return (?:to clinic )?(?:in|after)|needs?|awaiting|first available)\s*(?:\w+\s+){0,2}$")
+# A document that is itself a re-evaluation: its title, or its opening words ("F/u LBP.").
+_REVISIT = compile_folded(r"\b(?:follow[- ]?up|f/u|re-?eval\w*|re-?check|re-?visit|return visit|re-?assess\w*"
+                          r"|telehealth|tele-?visit|video visit|virtual visit|(?:tele)?phone visit|post-?(?:PT|treatment) visit)\b")
+
+
+def _is_revisit(source: str | None, parsed: tx.ParsedText, reevaluation) -> bool:
+    if source and _NOT_A_VISIT.search(source):
+        return False
+    if source and _REVISIT.search(source):
+        return True
+    if not parsed.sentences:
+        return False
+    first = parsed.folded[parsed.sentences[0].start:parsed.sentences[0].end]
+    return bool(_REVISIT.match(first.lstrip()))
+
+
+def _therapy_named_by(source: str | None, library: Library, therapy_ids: set[str]) -> str | None:
+    """The therapy a record's title names ("Outpatient PT flowsheet" -> physical therapy)."""
+    if not source:
+        return None
+    for cid in library.concepts:
+        compiled = library.concepts[cid]
+        if compiled.concept.therapy and compiled.concept.provider_directed and compiled.search(source, fold(source)):
+            return cid
+    return None
+
+
+def _course_from_record(cid, text, parsed, found_dates, source, doc_date, index, failed_rx, improved_rx) -> Course:
+    """A therapy record read as one course: its first and last dates, its outcome."""
+    span = tx.date_range_in(text, found_dates)
+    anchor = next((s for s in parsed.sentences if span and s.start <= found_dates[0][0] < s.end),
+                  parsed.sentences[0])
+    mention = Mention(cid, False, parsed.quote(anchor), source, doc_date, DOCUMENT, index, anchor.start)
+    course = Course(cid, mention)
+    dates = sorted(d for _, _, d in found_dates)
+    if span:
+        course.start, course.end = span
+    elif len(dates) >= 2:
+        course.start, course.end = dates[0], dates[-1]
+    if course.start and course.end:
+        course.weeks = (course.end - course.start).days / 7
+    else:
+        course.end = doc_date
+    folded = fold(text)
+    if failed_rx.search(text, folded) or _PLATEAU.search(folded):
+        course.outcome = "failed"
+    elif improved_rx.search(text, folded):
+        course.outcome = "improved"
+    return course
+
+
+_PLATEAU = compile_folded(r"\bplateau\w*|goals? not met|minimal change|no (?:significant )?change|refer(?:red)? back")
+
+
+def _chain_planned_courses(facts: Facts) -> None:
+    """A course planned on one date ("Plan: PT 2x/wk") and reported on later ("no better after
+    PT") ran between the two: the later report takes the plan's date as its start."""
+    planned = [c for c in facts.courses if c.planned and c.mention.origin == DOCUMENT and c.mention.date]
+    for course in facts.courses:
+        if course.planned or course.weeks or course.mention.origin != DOCUMENT or not course.end:
+            continue
+        starts = [p.mention.date for p in planned
+                  if p.concept == course.concept and p.mention.date < course.end]
+        if starts:
+            course.start = min(starts)
+            course.weeks = (course.end - course.start).days / 7
 
 
 def _link_home_programs(facts: Facts, library: Library) -> None:
@@ -286,7 +383,27 @@ def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, presc
     elif improved_rx.search(chunk, folded):
         course.outcome = "improved"
     course.prescribed = prescription_rx.search(chunk, folded)
+    if (course.outcome is None and not span and _PLAN.search(folded)
+            and not _DONE_OR_PAST.search(folded)):
+        # "Plan: PT 2x/wk x 6-8 wk": a course begins at this note; its length is an intention.
+        course.planned = True
+        course.start, course.end, course.start_estimated = doc_date, None, False
+    else:
+        since = _SINCE_DATE.search(folded)
+        if since and dates and course.end == dates[0][2] and doc_date and dates[0][2] < doc_date:
+            # "meloxicam since 10/27": it began then and runs to this note.
+            course.start, course.end, course.start_estimated = dates[0][2], doc_date, False
+            course.weeks = max(course.weeks or 0, (doc_date - course.start).days / 7)
     return course
+
+
+# A treatment ordered or recommended in this note rather than one already tried.
+_PLAN = compile_folded(r"^\s*(?:plan|p|rx|recommend\w*|will|start\w*|begin|initiat\w*)\b"
+                       r"|\b(?:plan|p|a/p|rx)\s*:|\b\d\s*x\s*/\s*(?:wk|week)|\b(?:twice|\d+ times) (?:a|per) week"
+                       r"|\breferr?(?:al|ed)\b|\border(?:ed)?\b|\bwill (?:start|begin|continue)\b|\brecommend(?:ed)?\b")
+_DONE_OR_PAST = compile_folded(r"\b(?:completed|finished|ended|discharged|attended|tried|trial of|had|did|since|visits"
+                               r"|for the (?:past|last)|over the (?:past|last)|so far|already|despite|after|without)\b")
+_SINCE_DATE = compile_folded(r"\bsince\s+(?:\w+\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
 def _merge_courses(courses: list[Course]) -> list[Course]:

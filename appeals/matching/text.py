@@ -27,7 +27,18 @@ _PRE_NEGATION = compile_folded(
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
-    r"|warning signs|family history of|(?:mother|father|sister|brother|parent)s? (?:had|has|with))\b")
+    r"|warning signs|fam(?:ily)? (?:history|hx)(?: of)?|\bFHx?\b|h/o in (?:the )?family"
+    r"|return (?:to (?:the )?(?:ED|ER|clinic)|precautions|if)|go to (?:the )?(?:ED|ER|emergency)"
+    r"|call (?:911|us|the office) if|seek (?:emergency )?care if|r/o|rule out|to exclude|unless)\b")
+# Another person named as the one who has it ("her mother, who takes warfarin", "my dad had a
+# brain tumor"): their finding is not the patient's, up to the end of the clause or until the
+# sentence turns back to the patient.
+_OTHER_PERSON = compile_folded(
+    r"\b(?:mom|mother|dad|father|sister|brother|wife|husband|spouse|son|daughter|aunt|uncle"
+    r"|grand(?:mother|father|ma|pa)|cousin|friend|partner|roommate|co-?worker|parents?|siblings?"
+    r"|neighbou?r|boss|child|children|kids?)(?:'s)?\b")
+_BACK_TO_PATIENT = compile_folded(
+    r"\b(?:but|however|while|whereas|she|he|i|me|my|pt|patient|the patient)\b(?!'s)|;")
 # Where a negation's reach ends: a contrasting or new affirmative clause.
 _SCOPE_END = compile_folded(
     r"\b(?:but|however|although|though|except|yet|aside from|apart from|which|who|presents?"
@@ -36,6 +47,7 @@ _SCOPE_END = compile_folded(
     r"|,\s*(?=(?:small|large|mild|moderate|severe|marked|trace|positive|\+|\d|tender|swollen)\b)"
 )
 _MAX_SCOPE_WORDS = 10
+_MAX_LIST_WORDS = 40
 _WORD = re.compile(r"\S+")
 # Words after a finding that deny it ("SLR negative", "x-ray not done", "cauda equina ruled out").
 _POST_NOT_DONE = compile_folded(
@@ -85,11 +97,17 @@ class ParsedText:
             stop = _SCOPE_END.search(rest)
             scope_end = scope_start + (stop.start() if stop else len(rest))
             words = _WORD.findall(chunk, scope_start, scope_end)
-            if len(words) > _MAX_SCOPE_WORDS:
-                scope_end = [m.end() for m in _WORD.finditer(chunk, scope_start, scope_end)][_MAX_SCOPE_WORDS - 1]
+            # A list ("denies fever, chills, saddle numbness, bowel or bladder change, weakness")
+            # is denied item by item to its end; prose is denied for a few words.
+            limit = _MAX_LIST_WORDS if chunk.count(",", scope_start, scope_end) >= 2 else _MAX_SCOPE_WORDS
+            if len(words) > limit:
+                scope_end = [m.end() for m in _WORD.finditer(chunk, scope_start, scope_end)][limit - 1]
             # The span starts at the cue itself: a finding named inside it ("family *history of*
             # cancer") is covered, while one the cue opens ("no improvement") is not (see below).
             sentence.negated.append((start + cue.start(), start + scope_end))
+        for who in _OTHER_PERSON.finditer(chunk):
+            back = _BACK_TO_PATIENT.search(chunk, who.end())
+            sentence.negated.append((start + who.start(), start + (back.start() if back else len(chunk))))
         self.sentences.append(sentence)
 
     def sentence_at(self, pos: int) -> Sentence | None:

@@ -12,12 +12,13 @@ def test_thunderclap_headache_is_an_emergency_first():
     assert r["outcome"] == "appeal"
 
 
-def test_new_headache_at_fifty_five_meets_evicore_and_is_expedited():
+def test_new_headache_at_fifty_five_meets_evicore_and_stays_standard():
+    # Labelling conventions §8: a red flag that waives the wait is not by itself a 72-hour case.
     r = run(make_case(service="MRI brain", payer="Cigna", patient={"date_of_birth": "1970-01-15"},
                       notes=["New onset headaches for 3 weeks. Neuro exam normal."]))
     assert r["service"]["id"] == "mri_brain_headache"
     assert r["pathway"]["id"] == "evicore_new_over_50"
-    assert r["outcome"] == "appeal" and r["urgency"] == "expedited"
+    assert r["outcome"] == "appeal" and r["urgency"] == "standard"
 
 
 def test_primary_headache_with_a_normal_exam_does_not_qualify():
@@ -207,11 +208,11 @@ def test_shoulder_without_x_rays_is_not_met():
     assert "x-rays" in requirement(r, "radiographs")["needed"]
 
 
-def test_shoulder_acute_injury_unable_to_raise_arm_is_expedited():
+def test_shoulder_acute_injury_unable_to_raise_arm_waives_therapy_but_is_standard():
     r = run(make_case(service="MRI right shoulder", notes=[
         "Fell on an outstretched arm yesterday; unable to raise the right arm. X-ray: no fracture."]))
     assert r["pathway"]["id"] == "acr_acute_injury" and r["outcome"] == "appeal"
-    assert r["urgency"] == "expedited"
+    assert r["urgency"] == "standard"
 
 
 def test_hip_bursitis_after_negative_films():

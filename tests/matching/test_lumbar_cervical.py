@@ -157,10 +157,10 @@ def test_aetna_recurrent_symptoms_after_surgery():
     assert r["pathway"]["id"] == "aetna_after_surgery" and r["outcome"] == "appeal"
 
 
-def test_acr_default_cancer_history_is_a_red_flag_and_expedited():
+def test_acr_default_cancer_history_is_a_red_flag_but_not_a_72_hour_case():
     r = run(make_case(notes=["New low back pain. History of prostate cancer."]))
     assert r["pathway"]["id"] == "acr_red_flags"
-    assert r["outcome"] == "appeal" and r["urgency"] == "expedited"
+    assert r["outcome"] == "appeal" and r["urgency"] == "standard"
     assert r["policy"]["source"] == "American College of Radiology"
 
 
