@@ -248,7 +248,12 @@ class Library:
         words = _normalize(raw)
         key = " ".join(_CONTRAST_WORDS.sub(" ", words).split())
         if key in self._name_index:
-            return [self._name_index[key]]
+            named = self._name_index[key]
+            # "CT of the head" names the headache and the trauma criteria alike (they share codes):
+            # offer both, so the notes decide.
+            namesakes = {s.id: s for c in named.cpt for s in self._codes.get(c.code, [])
+                         if s is not named and not (named.selected_by and s.selected_by)}
+            return [named, *namesakes.values()]
         return [s for score, s in self._scored(words) if score >= 2]
 
     def resolve(self, text: str) -> Service | None:
