@@ -175,6 +175,9 @@ class Evaluator:
         concept = self.library.concepts[course.concept].concept
         if req.therapies and course.concept not in req.therapies:
             return "type"
+        elsewhere = self._elsewhere(course)
+        if elsewhere:
+            return f"The {label} (\"{course.mention.quote}\") does not count here: {elsewhere}."
         if course.planned:
             return "type"  # ordered, not yet done: a later note reports how it went
         if course.outcome == "improved":
@@ -260,9 +263,39 @@ class Evaluator:
 
     # -- prior imaging -----------------------------------------------------------------------
 
+    def _elsewhere(self, item) -> str | None:
+        """Why a course or study belongs to another body part or side, or None."""
+        part = self.library.body_part(self.service)
+        if part and item.parts and part not in item.parts:
+            return f"it concerns the {' and '.join(sorted(item.parts)).replace('_', ' and ')}"
+        wanted = self.facts.requested_sides
+        if self.service.lateral and wanted and item.sides and not wanted & item.sides:
+            return f"it concerns the {' and '.join(sorted(item.sides))} side"
+        return None
+
     def _imaging(self, req: Requirement) -> RequirementResult:
-        studies = [s for s in self.facts.studies if s.concept == req.modality]
         label = _label(self.library, req.modality)
+        studies = []
+        for s in self.facts.studies:
+            if s.concept != req.modality or s.planned:
+                continue
+            why = self._elsewhere(s)
+            if why:
+                self.warn(f"The {label} (\"{s.mention.quote}\") do not count here: {why}.")
+                continue
+            studies.append(s)
+        explicit = [s for s in studies if not s.vague]
+        good_explicit = self._good_studies(req, explicit, label) if explicit else []
+        if explicit:
+            # "X-rays on file" is the study a report describes: it counts when such a report does.
+            good = good_explicit + ([s for s in studies if s.vague] if good_explicit else [])
+            if good:
+                mentions = [s.mention for s in good]
+                return self._result(req, _status(mentions), _best(mentions))
+            return self._good_studies(req, explicit, label, final=True)
+        return self._good_studies(req, studies, label, final=True)
+
+    def _good_studies(self, req: Requirement, studies, label: str, final: bool = False):
         episode = self.facts.episode_start
         good, notes = [], []
         for s in studies:
@@ -282,6 +315,8 @@ class Evaluator:
                                  "allows advanced imaging only after x-rays that are normal or do not explain the symptoms.")
                     continue
             good.append(s)
+        if not final:
+            return good
         if good:
             mentions = [s.mention for s in good]
             return self._result(req, _status(mentions), _best(mentions))

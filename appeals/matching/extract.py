@@ -54,6 +54,8 @@ class Course:
     followed_up: bool = False    # for a home program: documented follow-up after it
     start_estimated: bool = False  # start worked out from the length, not written
     planned: bool = False        # ordered or recommended in this note, not yet done
+    parts: set[str] = field(default_factory=set)   # body parts its sentence (or record) names
+    sides: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -62,6 +64,10 @@ class Study:
     mention: Mention
     date: dt.date | None = None
     result: str | None = None    # normal / nondiagnostic / abnormal / None
+    parts: set[str] = field(default_factory=set)   # body parts its sentence (or record) names
+    sides: set[str] = field(default_factory=set)
+    vague: bool = False          # "X-rays on file": no date, side or part of its own
+    planned: bool = False        # ordered or recommended, not yet done
 
 
 @dataclass
@@ -206,6 +212,11 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 course.prescribed = True
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
+        doc_parts = tx.body_parts_in((source or "") + "\n" + text)
+        doc_sides = tx.sides_in(text, parsed) if origin == DOCUMENT else set()
+        for item in [*doc_courses, *(st for st in facts.studies if st.mention.doc == index
+                                     and st.mention.origin == origin and not st.parts)]:
+            _attribute(item, text, parsed, doc_parts, doc_sides)
         facts.courses.extend(_merge_courses(doc_courses))
         if origin == DOCUMENT and doc_followup:
             # The document is itself the re-evaluation ("PCP follow-up", "F/u LBP."): quote its
@@ -416,9 +427,28 @@ def _merge_courses(courses: list[Course]) -> list[Course]:
     return list(seen.values())
 
 
+def _attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_sides: set[str]) -> None:
+    """The body part and side a course or study is about: its own sentence's, else its record's."""
+    sentence = parsed.sentence_at(item.mention.sentence) if item.mention.sentence >= 0 else None
+    own = text[sentence.start:sentence.end] if sentence else ""
+    item.parts = tx.body_parts_in(own) - {"head"} or (doc_parts - {"head"} if len(doc_parts - {"head"}) == 1 else set())
+    item.sides = tx.sides_in(own) or doc_sides
+    if isinstance(item, Study):
+        item.vague = not tx.body_parts_in(own) and not tx.sides_in(own) and not tx.dates_in(own) \
+            and not _YEAR.search(own)
+
+
+_YEAR = compile_folded(r"\b(?:19[89]\d|20\d\d)\b")
+_ORDERED = compile_folded(r"\b(?:ordered|order|plan|will|to obtain|to get|requested|recommend\w*|offered|refer\w*)\b")
+
+
 def _study(cid, mention, chunk, when, library: Library) -> Study:
     """A study and its result, read from the whole sentence ("X-ray 1/5/25: severe OA")."""
     study = Study(cid, mention, date=when)
+    if not tx.dates_in(chunk):
+        year = _YEAR.search(chunk)
+        if year:  # "x-ray 2023": the end of that year, so it predates only a later year's episode
+            study.date = dt.date(int(year.group()), 12, 31)
     parsed = tx.ParsedText(chunk)
     for result, regex in library.imaging_results:
         for m in regex.finditer(chunk):
@@ -428,6 +458,8 @@ def _study(cid, mention, chunk, when, library: Library) -> Study:
             break
         if study.result:
             break
+    if study.result is None and _ORDERED.search(fold(chunk)):
+        study.planned = True
     return study
 
 

@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 # Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
-    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|w/o|free of|absence of|never|nor"
+    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|w/o|free of|absence of"
+    r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|refused"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
@@ -52,7 +53,9 @@ _WORD = re.compile(r"\S+")
 # Words after a finding that deny it ("SLR negative", "x-ray not done", "cauda equina ruled out").
 _POST_NOT_DONE = compile_folded(
     r"^[\s:,-]*(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
-    r"(?:not (?:done|performed|tried|attempted|completed|obtained|ordered|present|seen|found|elicited)"
+    r"(?:not (?:yet )?(?:done|performed|tried|attempted|completed|obtained|ordered|present|seen|found|elicited)"
+    r"|(?:offered|recommended|advised|ordered)?[;,]?\s*(?:but )?(?:the )?(?:patient |pt )?(?:declined|refused|deferred)"
+    r"|pending\b|to be (?:done|obtained|scheduled)|not yet\b"
     r"|never (?:done|performed|tried|obtained)|none\b|n/a\b)")
 _POST_DENIED = compile_folded(
     r"^[\s:,-]*(?:syndrome\s+|sign\s+|test\s+)?(?:(?:was|were|is|are|has been|have been)\s+)?"
@@ -308,3 +311,26 @@ def contrast_in(text: str) -> str | None:
         if regex.search(folded):
             return name
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Body parts: which part a sentence is about, so therapy for the back is not counted for a knee.
+
+BODY_PARTS = {part: compile_folded(pattern) for part, pattern in {
+    "lumbar": r"\blumbar|\blumbosacral|\blow(?:er)? back|(?-i:\bLBP\b)|\bL-?spine|\bLS[- ]spine|\bsciatica"
+              r"|\b(?:back|SI joint|sacroiliac) (?:pain|strain|sprain|spasm|stabili\w*|program)|\bL[1-5](?:-S1|-L[1-5])?\b",
+    "cervical": r"\bcervical|\bneck\b|\bC-?spine|\bC[3-7]\b|\bwhiplash",
+    "thoracic": r"\bthoracic|\bT-?spine|\bmid[- ]back",
+    "knee": r"\bknees?\b|\bpatell\w*|\bmenisc\w*|(?-i:\b[AP]CL\b|\b[ML]CL\b)|\btibial plateau",
+    "shoulder": r"\bshoulders?\b|\brotator cuff|\bglenohumeral|\bsubacromial|\bcapsulitis",
+    "hip": r"\bhips?\b|\bgroin|\bfemoral head|\bacetabul\w*|\bpelvi[sc]\b|\btrochanter\w*",
+    "hand_wrist": r"\bwrists?\b|\bhands?\b|\bcarpal|\bscaphoid",
+    "foot_ankle": r"\bankles?\b|\bfoot\b|\bfeet\b|\bheel|\bachilles|\bplantar fasci",
+    "elbow": r"\belbows?\b|\bepicondyl\w*",
+    "head": r"\bhead\b|\bbrain\b|\bskull|\bcranial|\bhead(?:ache)?s?\b",
+}.items()}
+
+
+def body_parts_in(text: str) -> set[str]:
+    folded = fold(text)
+    return {part for part, regex in BODY_PARTS.items() if regex.search(folded)}
