@@ -10,13 +10,14 @@ documents that contradict each other.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ..contract import Evidence, RequirementResult
 from ..criteria import Library, Service
 from ..criteria.schema import Pathway, Requirement, Sign
 from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
-from .text import weeks_words
+from .text import body_parts_in, weeks_words
 
 # An onset worked out from "x 3 months" is approximate: allow this much slack against it.
 _ESTIMATE_SLACK = dt.timedelta(weeks=2)
@@ -68,8 +69,12 @@ def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
     for concept, mentions in facts.mentions.items():
         if concept in ("no_improvement", "improved", "clinical_exam"):
             continue
+        compiled = library.concepts.get(concept)
+        event = compiled and (compiled.concept.therapy or compiled.concept.imaging)
         pos = [m for m in mentions if not m.negated and m.origin != REQUEST]
-        neg = [m for m in mentions if m.negated and m.origin != REQUEST]
+        # Treatments and studies are events: "no new films today" does not undo last year's.
+        neg = [m for m in mentions if m.negated and m.origin != REQUEST
+               and not (event and _FOR_NOW.search(m.quote))]
         if not pos or not neg:
             continue
         if {m.doc for m in pos} == {m.doc for m in neg} and len({m.doc for m in pos}) == 1 \
@@ -93,6 +98,9 @@ def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
             warnings.append(f"The documents disagree about {label}: {where}. It was not counted; "
                             "reconcile the record before relying on it.")
     return warnings
+
+
+_FOR_NOW = re.compile(r"\b(?:today|new|further|additional|again|repeat|more|now|this visit|at this time|yet)\b", re.I)
 
 
 def _where(m: Mention) -> str:
@@ -213,7 +221,17 @@ class Evaluator:
 
     def _conservative(self, req: Requirement) -> RequirementResult:
         good, reasons, short, undated = [], [], [], []
+        # A request's bare claim ("failed 8 wks PT") is the course the records describe: where the
+        # records show that therapy only for another part, side or episode, the claim is theirs.
+        documented = {}
         for course in self.facts.courses:
+            if course.mention.origin == DOCUMENT and not course.planned:
+                documented.setdefault(course.concept, []).append(self._counts(course, req) is None)
+        for course in self.facts.courses:
+            if (course.mention.origin == REQUEST and course.start is None
+                    and not body_parts_in(course.mention.quote)
+                    and documented.get(course.concept) and not any(documented[course.concept])):
+                continue
             why = self._counts(course, req)
             if why is None:
                 good.append(course)
@@ -275,18 +293,20 @@ class Evaluator:
 
     def _imaging(self, req: Requirement) -> RequirementResult:
         label = _label(self.library, req.modality)
-        studies = []
+        studies, reported = [], False
         for s in self.facts.studies:
             if s.concept != req.modality or s.planned:
                 continue
             why = self._elsewhere(s)
+            # A report of this part, even of the other side, is what a vague "x-ray done" refers to.
+            reported = reported or (not s.vague and not (why and "side" not in why))
             if why:
                 self.warn(f"The {label} (\"{s.mention.quote}\") do not count here: {why}.")
                 continue
             studies.append(s)
         explicit = [s for s in studies if not s.vague]
         good_explicit = self._good_studies(req, explicit, label) if explicit else []
-        if explicit:
+        if reported:
             # "X-rays on file" is the study a report describes: it counts when such a report does.
             good = good_explicit + ([s for s in studies if s.vague] if good_explicit else [])
             if good:
@@ -299,7 +319,7 @@ class Evaluator:
         episode = self.facts.episode_start
         good, notes = [], []
         for s in studies:
-            if req.after_episode and episode and s.date:
+            if episode and s.date:  # conventions 10: an earlier episode's films are not this one's
                 slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
                 if s.date + slack < episode:
                     notes.append(f"The {label} of {s.date.isoformat()} predate the current episode "

@@ -93,7 +93,11 @@ class Facts:
 _SYMPTOM_WORDS = r"(?:pain|symptoms?|sciatica|radiculopathy|headaches?|LBP|numbness|weakness|complaints?)"
 _ONSET_DATE = compile_folded(
     rf"(?:{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:began|started|start(?:ing)?|since|beginning|onset)"
-    r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?)\s*[:,]?\s*(?:on\s+|in\s+)?$"
+    r"|onset(?:\s+of\s+(?:\w+\s+){0,3}?)?|since|injur(?:ed|y)(?:\s+on)?|fell(?:\s+on)?"
+    # an injury told as a story: "twisted the right knee on", "hurt his back lifting a box"
+    r"|(?:twist(?:ed|ing)|injur(?:ed|ing|y)|hurt|fell|fall|slipped|tripped|sprain(?:ed)?|stepp(?:ed|ing)"
+    r"|lift(?:ed|ing)|strain(?:ed)?|pivot(?:ed|ing)|landed|collided|crash(?:ed)?)\b(?:\s+\S+){0,8}?)"
+    r"\s*[:,]?\s*(?:on\s+|in\s+)?$"
 )
 _SYMPTOM_DURATION = compile_folded(
     rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$"
@@ -200,9 +204,9 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                                                prescription, chunk_dates))
                 elif cid in imaging_ids:
                     facts.studies.append(_study(cid, mention, chunk, when, library))
-        if origin == DOCUMENT and not any(c.concept for c in doc_courses):
+        if origin == DOCUMENT:
             named = _therapy_named_by(source, library, therapy_ids)
-            if named:  # a PT flowsheet or discharge summary: its dates are that therapy's course
+            if named and not any(c.concept == named for c in doc_courses):  # a PT flowsheet or discharge summary: its dates are that therapy's course
                 doc_courses.append(_course_from_record(named, text, parsed, found_dates, source,
                                                        doc_date, index, outcome_failed, outcome_improved))
         # A home program's prescription and follow-up may sit anywhere in the same document.

@@ -24,7 +24,8 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
     r"\b(?:no|not|denies|denied|deny|denying|negative for|without|w/o|free of|absence of"
-    r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|refused"
+    r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|declines|refused|refuses"
+    r"|believe[sd]?|thinks?|thought|not sure|unsure|unclear (?:if|whether)|claims?"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
