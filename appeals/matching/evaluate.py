@@ -183,6 +183,9 @@ class Evaluator:
         concept = self.library.concepts[course.concept].concept
         if req.therapies and course.concept not in req.therapies:
             return "type"
+        if course.self_directed and concept.provider_directed:
+            return (f"The {label} (\"{course.mention.quote}\") was self-directed; criteria count "
+                    "treatment a clinician directed.")
         elsewhere = self._elsewhere(course)
         if elsewhere:
             return f"The {label} (\"{course.mention.quote}\") does not count here: {elsewhere}."

@@ -54,6 +54,7 @@ class Course:
     followed_up: bool = False    # for a home program: documented follow-up after it
     start_estimated: bool = False  # start worked out from the length, not written
     planned: bool = False        # ordered or recommended in this note, not yet done
+    self_directed: bool = False  # "OTC ibuprofen on his own": no clinician directed it
     parts: set[str] = field(default_factory=set)   # body parts its sentence (or record) names
     sides: set[str] = field(default_factory=set)
 
@@ -160,7 +161,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
     reevaluation = library.concepts["reevaluation"].regex
 
     for origin, text, source, doc_date, index in _documents(case):
-        parsed = tx.ParsedText(text)
+        parsed = tx.ParsedText(text, others=not _WRITTEN_BY_RELATIVE.search(source or ""))
         lowered = fold(text)
         found_dates = tx.dates_in(text)
         doc_has_prescription = False
@@ -242,6 +243,8 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
     return facts
 
 
+_WRITTEN_BY_RELATIVE = compile_folded(r"\b(?:spouse|wife|husband|partner|mother|father|parent|daughter|son|family"
+                                      r"|caregiver|relative)\b")
 # Who wrote a document: a patient's own words are not an examination.
 _PATIENT_WRITTEN = compile_folded(r"\b(?:patient|pt|member)(?:'s)? (?:message|letter|email|statement|own words|portal)"
                                   r"|portal message|own words|\bfrom (?:the )?patient\b|family (?:member|letter)")
@@ -398,6 +401,16 @@ def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, presc
     elif improved_rx.search(chunk, folded):
         course.outcome = "improved"
     course.prescribed = prescription_rx.search(chunk, folded)
+    course.self_directed = bool(_SELF_DIRECTED.search(folded))
+    recent = _STARTED_RECENTLY.search(folded)
+    if recent and doc_date:
+        # "started PT yesterday, they said 6 weeks": the course so far, not the length intended.
+        n = recent["n"]
+        days = (int(n) if n.isdigit() else _DAYS_AGO.get(n.split()[-1], 3)) if n \
+            else _DAYS_AGO.get(recent["ago"].split()[0], 7)
+        course.start, course.end, course.start_estimated = doc_date - dt.timedelta(days=days), doc_date, False
+        course.weeks = days / 7
+        return course
     if (course.outcome is None and not span and _PLAN.search(folded)
             and not _DONE_OR_PAST.search(folded)):
         # "Plan: PT 2x/wk x 6-8 wk": a course begins at this note; its length is an intention.
@@ -412,6 +425,13 @@ def _course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, presc
     return course
 
 
+_SELF_DIRECTED = compile_folded(r"\bon (?:his|her|their|my) own\b|\bself[- ](?:directed|guided|treated|taught)"
+                                r"|\byoutube\b|\bonline videos?\b|\bwithout (?:a )?(?:prescription|doctor)")
+_STARTED_RECENTLY = compile_folded(
+    r"\b(?:started|began|begun|starting|beginning|just started)\b[^.;]{0,25}?\b(?P<ago>yesterday|today|this week|last week"
+    r"|(?P<n>\d{1,2}|a|one|two|three|four|five|six|a few|few) days? ago)\b")
+_DAYS_AGO = {"yesterday": 1, "today": 0, "this": 3, "last": 7, "a": 1, "one": 1, "two": 2, "three": 3,
+             "four": 4, "five": 5, "six": 6, "few": 3}
 # A treatment ordered or recommended in this note rather than one already tried.
 _PLAN = compile_folded(r"^\s*(?:plan|p|rx|recommend\w*|will|start\w*|begin|initiat\w*)\b"
                        r"|\b(?:plan|p|a/p|rx)\s*:|\b\d\s*x\s*/\s*(?:wk|week)|\b(?:twice|\d+ times) (?:a|per) week"

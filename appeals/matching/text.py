@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 # Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
-    r"\b(?:no|not|denies|denied|deny|denying|negative for|without|w/o|free of|absence of"
+    r"\b(?:no|not|denies|denied(?! by| coverage| the (?:request|mri|ct|scan|claim|study))|deny|denying"
+    r"|neg(?:ative)?\.? for|\(-\)|without|w/o|free of|absence of"
     r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|declines|refused|refuses"
     r"|believe[sd]?|thinks?|thought|not sure|unsure|unclear (?:if|whether)|claims?"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
@@ -39,6 +40,8 @@ _OTHER_PERSON = compile_folded(
     r"\b(?:mom|mother|dad|father|sister|brother|wife|husband|spouse|son|daughter|aunt|uncle"
     r"|grand(?:mother|father|ma|pa)|cousin|friend|partner|roommate|co-?worker|parents?|siblings?"
     r"|neighbou?r|boss|child|children|kids?)(?:'s)?\b")
+_RETRACTED = compile_folded(r"\b(?:in error|erroneous(?:ly)?|entered incorrectly|documented incorrectly|template default"
+                            r"|disregard|was incorrect|is incorrect|not accurate|inaccurate)\b")
 _BACK_TO_PATIENT = compile_folded(
     r"\b(?:but|however|while|whereas|she|he|i|me|my|pt|patient|the patient)\b(?!'s)|;")
 # Where a negation's reach ends: a contrasting or new affirmative clause.
@@ -75,18 +78,19 @@ class ParsedText:
 
     __slots__ = ("text", "folded", "sentences", "_starts")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, others: bool = True):
+        """``others=False`` for a note a relative writes: their "my husband" is the patient."""
         self.text = text
         self.folded = fold(text)
         self.sentences: list[Sentence] = []
         pos = 0
         for m in _SENTENCE_END.finditer(text):
-            self._add(pos, m.start() + (1 if text[m.start()] in ".!?;" else 0))
+            self._add(pos, m.start() + (1 if text[m.start()] in ".!?;" else 0), others)
             pos = m.end()
-        self._add(pos, len(text))
+        self._add(pos, len(text), others)
         self._starts = [s.start for s in self.sentences]
 
-    def _add(self, start: int, end: int) -> None:
+    def _add(self, start: int, end: int, others: bool = True) -> None:
         while start < end and self.text[start].isspace():
             start += 1
         while end > start and self.text[end - 1].isspace():
@@ -109,7 +113,9 @@ class ParsedText:
             # The span starts at the cue itself: a finding named inside it ("family *history of*
             # cancer") is covered, while one the cue opens ("no improvement") is not (see below).
             sentence.negated.append((start + cue.start(), start + scope_end))
-        for who in _OTHER_PERSON.finditer(chunk):
+        if _RETRACTED.search(chunk):  # "'positive for saddle anesthesia' was carried in error"
+            sentence.negated.append((start - 1, end))
+        for who in (_OTHER_PERSON.finditer(chunk) if others else ()):
             back = _BACK_TO_PATIENT.search(chunk, who.end())
             sentence.negated.append((start + who.start(), start + (back.start() if back else len(chunk))))
         self.sentences.append(sentence)

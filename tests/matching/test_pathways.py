@@ -56,6 +56,8 @@ CASES = [
     ("mri_cervical_spine", "acr_new_radiculopathy", None, None, ["Pain radiating down the right arm, diminished biceps reflex."]),
     ("mri_cervical_spine", "acr_chronic_after_radiographs", None, None, [
         "Chronic neck pain. Decreased sensation in the right hand. Cervical spine x-rays: degenerative changes."]),
+    ("mri_cervical_spine", "acr_axial_after_radiographs", None, None, NECK_EPISODE + [
+        ("2025-02-27", "Radiology report", "XR cervical spine 2025-02-27: mild degenerative changes.")]),
     ("mri_cervical_spine", "evicore_red_flags", CIGNA, None, ["Neck pain, 4/5 deltoid weakness."]),
     ("mri_cervical_spine", "evicore_neck_pain", CIGNA, None, NECK_EPISODE),
     ("mri_cervical_spine", "aetna_urgent_indications", AETNA, None, ["Neck pain, known metastases from breast cancer."]),
