@@ -143,7 +143,7 @@ class Evaluator:
     def _result(self, req, status, evidence=(), needed=None) -> RequirementResult:
         return RequirementResult(
             id=req.id, kind=req.kind, text=req.text, status=status,
-            evidence=[_evidence(m) for m in evidence][:6],
+            evidence=[_evidence(m) for m in {(m.quote, m.source): m for m in evidence}.values()][:6],
             needed=(needed or req.needed) if status == "unmet" else None,
         )
 
@@ -247,8 +247,9 @@ class Evaluator:
         for why in reasons:
             self.warn(why)
         if good:
-            evidence = [c.mention for c in sorted(good, key=lambda c: c.mention.origin != REQUEST)]
-            return self._result(req, _status(evidence), evidence)
+            ordered = sorted(good, key=lambda c: c.mention.origin != REQUEST)
+            evidence = [m for c in ordered for m in (c.mention, c.outcome_mention) if m]
+            return self._result(req, _status([c.mention for c in ordered]), evidence)
         combined = _consecutive(short, req.weeks)
         if combined:
             # Treatments that follow one another (PT, then chiropractic) make one trial.
@@ -258,7 +259,13 @@ class Evaluator:
         if short:
             best = max(short, key=lambda c: c.weeks or 0)
             needed = (f"{req.needed} (the record shows {weeks_words(best.weeks)} of "
-                      f"{_label(self.library, best.concept)}; {weeks_words(req.weeks)} are required)")
+                      f"{_label(self.library, best.concept)}; {weeks_words(req.weeks)} are required")
+            started = min((c.start for c in short if c.start and not c.start_estimated), default=None)
+            if started:
+                due = started + dt.timedelta(weeks=req.weeks)
+                if due > self.reference:  # a course still under way: say when it will be long enough
+                    needed += f"; if it continues, {weeks_words(req.weeks)} are reached on {due.isoformat()}"
+            needed += ")"
         elif undated:
             c = undated[0]
             needed = (f"{req.needed} (the record mentions {_label(self.library, c.concept)} but not "

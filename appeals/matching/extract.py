@@ -55,6 +55,7 @@ class Course:
     start_estimated: bool = False  # start worked out from the length, not written
     planned: bool = False        # ordered or recommended in this note, not yet done
     self_directed: bool = False  # "OTC ibuprofen on his own": no clinician directed it
+    outcome_mention: Mention | None = None  # the sentence saying how it went, when another one
     parts: set[str] = field(default_factory=set)   # body parts its sentence (or record) names
     sides: set[str] = field(default_factory=set)
 
@@ -302,11 +303,19 @@ def _course_from_record(cid, text, parsed, found_dates, source, doc_date, index,
         course.weeks = (course.end - course.start).days / 7
     else:
         course.end = doc_date
-    folded = fold(text)
-    if failed_rx.search(text, folded) or _PLATEAU.search(folded):
-        course.outcome = "failed"
-    elif improved_rx.search(text, folded):
-        course.outcome = "improved"
+    for sentence in parsed.sentences:
+        chunk = text[sentence.start:sentence.end]
+        folded = fold(chunk)
+        if failed_rx.search(chunk, folded) or _PLATEAU.search(folded):
+            course.outcome = "failed"
+        elif improved_rx.search(chunk, folded):
+            course.outcome = "improved"
+        else:
+            continue
+        if sentence is not anchor:
+            course.outcome_mention = Mention(cid, False, parsed.quote(sentence), source, doc_date, DOCUMENT,
+                                             index, sentence.start)
+        break
     return course
 
 

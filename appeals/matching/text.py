@@ -20,6 +20,11 @@ from ..criteria.folding import compile_folded, fold
 # A sentence ends at . ! ? ; or a line break (a "." inside "2.5" or "Dr.X" does not end one).
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n+|\s[•·]\s")
 
+# A period that closes an abbreviation, not a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(/]))(?:dr|drs|mr|mrs|ms|prof|vs|v|approx|appt|st|ref|dept|fig|incl"
+    r"|[a-z]\.[a-z]|[a-z]\.[a-z]\.[a-z])\.$", re.I)
+
 # Words that deny or suspend what follows, within the same clause ("denies saddle anesthesia",
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
@@ -85,6 +90,8 @@ class ParsedText:
         self.sentences: list[Sentence] = []
         pos = 0
         for m in _SENTENCE_END.finditer(text):
+            if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 12), m.start() + 1):
+                continue  # "Dr. Osei", "ESI vs. facet injections", "500 mg p.o. daily"
             self._add(pos, m.start() + (1 if text[m.start()] in ".!?;" else 0), others)
             pos = m.end()
         self._add(pos, len(text), others)
