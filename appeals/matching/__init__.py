@@ -26,15 +26,25 @@ __all__ = ["match_case", "next_level", "payer_variant", "choose_service"]
 _STALE_AFTER = dt.timedelta(days=365)
 
 
-def payer_variant(library: Library, payer: str | None, denial_text: str | None = None
-                  ) -> tuple[str, str | None]:
+# The benefit managers that review for many plans: named, they say whose criteria were applied.
+_REVIEWER = re.compile(r"\b(?:evicore|evernorth|carelon|aim specialty)\b", re.I)
+# A denial letter that cites the company's own policy ("Aetna Clinical Policy Bulletin 0236").
+_GUIDELINE = re.compile(r"\b(?:clinical policy|policy bulletin|CPB|guidelines?|medical policy|coverage policy)\b", re.I)
+
+
+def payer_variant(library: Library, payer: str | None, denial_text: str | None = None,
+                  plan_type: str | None = None) -> tuple[str, str | None]:
     """('evicore', label) for "Cigna"; ('acr', None) when the payer is unknown or not named.
 
     A denial letter that names its reviewer ("does not meet eviCore guidelines") decides first:
-    a Blue plan, for one, may use eviCore or Carelon.
+    a Blue plan, for one, may use eviCore or Carelon. A Medicare Advantage plan is not judged by
+    its company's commercial guideline: only a reviewer named outright decides there.
     """
     for text in (denial_text, payer):
         if text:
+            if plan_type == "medicare_advantage" and not _REVIEWER.search(text) and not (
+                    text is denial_text and _GUIDELINE.search(text)):
+                continue
             folded = fold(text)
             for rule, regex in library.payer_patterns:
                 if regex.search(folded):
@@ -120,9 +130,13 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
         )
 
     variant, payer_label = payer_variant(library, case.payer,
-                                         case.denial.text if case.denial else None)
+                                         case.denial.text if case.denial else None, case.plan_type)
     pathways = [p for p in service.pathways if p.payer == variant]
-    if case.payer and payer_label is None:
+    if case.plan_type == "medicare_advantage" and payer_label is None and payer_variant(library, case.payer)[1]:
+        warnings.append("A Medicare Advantage plan follows Medicare's coverage rules, not its company's "
+                        "commercial guideline, so the neutral American College of Radiology criteria are "
+                        "applied. If the denial letter names a reviewer (for example eviCore), enter it.")
+    elif case.payer and payer_label is None:
         warnings.append(f"The library does not know whose criteria \"{case.payer}\" uses, so the neutral "
                         "American College of Radiology criteria are applied. The denial letter names the "
                         "guideline it used (for example eviCore or Carelon); put that name in the payer to "

@@ -67,7 +67,8 @@ CASES = [
     # MRI brain / CT head for headache
     ("mri_brain_headache", "acr_new_headache_red_flag", None, 30, ["New headache in a patient with HIV (immunocompromised)."]),
     ("mri_brain_headache", "acr_new_headache_over_50", None, 60, ["New daily headache for 3 weeks."]),
-    ("mri_brain_headache", "acr_optic_disc_edema", None, 30, ["Headache. Fundoscopy shows papilledema."]),
+    # Optic disc edema is its own variant: no headache needs to be named.
+    ("mri_brain_headache", "acr_optic_disc_edema", None, 30, ["Blurred vision. Fundoscopy shows papilledema."]),
     ("mri_brain_headache", "evicore_red_flags", CIGNA, 30, ["Headache with left pronator drift."]),
     ("mri_brain_headache", "evicore_new_over_50", CIGNA, 58, ["New onset headaches for 2 weeks."]),
     ("mri_brain_headache", "evicore_pattern_change", CIGNA, 30, ["Chronic migraines with a change in headache pattern."]),
@@ -79,7 +80,7 @@ CASES = [
     ("ct_head_headache", "acr_thunderclap", None, 40, ["Thunderclap headache an hour ago."]),
     ("ct_head_headache", "acr_new_headache_red_flag", None, 30, ["New headache, 28 weeks pregnant."]),
     ("ct_head_headache", "acr_new_headache_over_50", None, 70, ["New headache for a week."]),
-    ("ct_head_headache", "acr_optic_disc_edema", None, 30, ["Headache with papilledema on exam."]),
+    ("ct_head_headache", "acr_optic_disc_edema", None, 30, ["Papilledema on exam, vision dimming."]),
     ("ct_head_headache", "evicore_red_flags", CIGNA, 30, ["Headache with a focal neurological deficit."]),
     ("ct_head_headache", "evicore_new_over_50", CIGNA, 66, ["New onset headache."]),
     ("ct_head_headache", "evicore_pattern_change", CIGNA, 30, ["Headaches are more frequent and more severe."]),
