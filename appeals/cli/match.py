@@ -25,9 +25,14 @@ def _fail(lines: list[str]) -> None:
 
 @cli.command("match")
 @click.argument("case_file", type=click.File("r", encoding="utf-8"))
-def match_command(case_file) -> None:
+@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge the case as on this date (YYYY-MM-DD): a passed deadline, a check's reference.")
+@click.option("--explain", is_flag=True,
+              help="Print, for each requirement, the facts found and those set aside, and why.")
+def match_command(case_file, today, explain) -> None:
     """Match a case (JSON file, or - for standard input) against the criteria; print the result."""
     from ..matching import match_case
+    from ..matching.explain import explain as explain_case
 
     name = getattr(case_file, "name", "<stdin>")
     try:
@@ -40,7 +45,11 @@ def match_command(case_file) -> None:
         case = parse_case(data)
     except CaseError as exc:
         _fail([f"{name}: the case is not valid:"] + [f"  {e['field']}: {e['message']}" for e in exc.errors])
-    result = match_case(case)
+    today = today.date() if today else None
+    if explain:
+        click.echo(explain_case(case, today=today), nl=False)
+        return
+    result = match_case(case, today=today)
     click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
 
 

@@ -98,7 +98,11 @@ _CONTRAST_WORDS = {"without": "without contrast", "with": "with contrast",
                    "without_and_with": "without and with contrast"}
 
 
-def match_case(case: Case, *, library: Library | None = None, today: dt.date | None = None) -> MatchResult:
+def match_case(case: Case, *, library: Library | None = None, today: dt.date | None = None,
+               trace: dict | None = None) -> MatchResult:
+    """The result for a case. ``today`` fixes the date that "the deadline has passed" is judged on
+    (and a check before filing's reference date); ``trace``, a dict, receives the working for
+    :func:`.explain.explain`."""
     library = library or load_library()
     reference = case.denial.notice_date if case.denial else (today or dt.date.today())
     service = choose_service(library, case)
@@ -149,6 +153,9 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
     evaluator = Evaluator(library, service, facts, reference, age)
     outcomes = [evaluator.pathway(p) for p in pathways]
     best = _choose(outcomes)
+    if trace is not None:
+        trace.update(facts=facts, evaluator=evaluator, outcomes=outcomes, best=best,
+                     conflicts=warnings_conflict, variant=variant, reference=reference)
 
     mismatch = _mismatches(service, case, facts)
     administrative = False

@@ -72,9 +72,10 @@ def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
         compiled = library.concepts.get(concept)
         event = compiled and (compiled.concept.therapy or compiled.concept.imaging)
         pos = [m for m in mentions if not m.negated and m.origin != REQUEST]
-        # Treatments and studies are events: "no new films today" does not undo last year's.
+        # Treatments and studies are events: "no new films today" or "x-rays offered, declined"
+        # does not undo last year's; only "no x-rays have ever been done" contradicts it.
         neg = [m for m in mentions if m.negated and m.origin != REQUEST
-               and not (event and _FOR_NOW.search(m.quote))]
+               and not (event and not _NEVER_DONE.search(m.quote))]
         if not pos or not neg:
             continue
         if {m.doc for m in pos} == {m.doc for m in neg} and len({m.doc for m in pos}) == 1 \
@@ -100,7 +101,9 @@ def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
     return warnings
 
 
-_FOR_NOW = re.compile(r"\b(?:today|new|further|additional|again|repeat|more|now|this visit|at this time|yet)\b", re.I)
+_NEVER_DONE = re.compile(r"\b(?:never|ever|to date|prior|previous|on file|in the chart|(?:have|has|had) (?:not )?been"
+                         r"|were (?:not )?(?:done|taken|obtained)|(?:has|have|had)(?: not|n't)? had|not had|had no"
+                         r"|did(?: not|n't) (?:have|get|do|attend))\b", re.I)
 
 
 def _where(m: Mention) -> str:
@@ -117,6 +120,9 @@ class Evaluator:
         self.library, self.service, self.facts = library, service, facts
         self.reference, self.age = reference, age
         self.warnings: list[str] = []
+        # What each requirement weighed: (requirement id) -> [(mention, counted, why)], for --explain.
+        self.trace: dict[str, list[tuple[Mention, bool, str | None]]] = {}
+        self._req_id = ""
         self._warned: set[str] = set()
 
     def warn(self, message: str) -> None:
@@ -131,7 +137,11 @@ class Evaluator:
             results.append(self.requirement(req, pathway, results))
         return PathwayOutcome(pathway, results, list(self.warnings))
 
+    def _weighed(self, mention: Mention, counted: bool, why: str | None = None) -> None:
+        self.trace.setdefault(self._req_id, []).append((mention, counted, why))
+
     def requirement(self, req: Requirement, pathway: Pathway, earlier: list) -> RequirementResult:
+        self._req_id = f"{pathway.id}/{req.id}"
         if req.kind in ("red_flag", "clinical_finding"):
             return self._findings(req)
         if req.kind == "conservative_care":
@@ -155,8 +165,17 @@ class Evaluator:
             return self._result(req, "unmet", needed=(
                 f"{req.needed} (the record shows {_label(self.library, blockers[0].concept)}: "
                 f'"{blockers[0].quote}")'))
-        per_fact = {c: self.facts.positive(c) for c in req.facts}
+        per_fact = {c: [m for m in self.facts.positive(c) if not self._earlier_episode(req, m)]
+                    for c in req.facts}
         shown = {c: ms for c, ms in per_fact.items() if ms}
+        for c in req.facts:
+            for m in self.facts.mentions.get(c, ()):
+                if m.negated:
+                    self._weighed(m, False, "denied, hypothetical, an instruction, or about someone else")
+                elif self._earlier_episode(req, m):
+                    self._weighed(m, False, f"from before this episode began ({self.facts.episode_start.isoformat()})")
+                else:
+                    self._weighed(m, True)
         if len(shown) < req.min_count:
             needed = req.needed
             if shown and req.min_count > 1:
@@ -174,6 +193,15 @@ class Evaluator:
         evidence = _best([m for ms in shown.values() for m in ms])
         status = "met_in_request" if len(in_request) >= req.min_count else "omitted"
         return self._result(req, status, evidence)
+
+    def _earlier_episode(self, req: Requirement, m: Mention) -> bool:
+        """An exam or symptom noted before the current episode began (a history, such as cancer,
+        stays a red flag whenever it was written)."""
+        episode = self.facts.episode_start
+        if req.kind != "clinical_finding" or not episode or not m.when or m.origin != DOCUMENT:
+            return False
+        slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
+        return m.when + slack < episode
 
     # -- conservative care ---------------------------------------------------------------------
 
@@ -236,6 +264,10 @@ class Evaluator:
                     and documented.get(course.concept) and not any(documented[course.concept])):
                 continue
             why = self._counts(course, req)
+            if why != "type" or course.planned:
+                self._weighed(course.mention, why is None, {
+                    "type": "ordered or recommended, not yet done", "short": f"shorter than {req.weeks:g} weeks",
+                    "length": "its length is not stated"}.get(why, why))
             if why is None:
                 good.append(course)
             elif why == "short":
@@ -281,9 +313,14 @@ class Evaluator:
         courses = [c for c in self.facts.courses if care is None or self._counts(c, care) is None]
         started = min((c.start or c.end for c in courses if (c.start or c.end)), default=None)
         found = []
-        for m in self.facts.positive("reevaluation"):
+        for m in self.facts.mentions.get("reevaluation", ()):
+            if m.negated:
+                self._weighed(m, False, "booked but not yet held, a booking call or therapy note, or denied")
+                continue
             if started and m.when and m.when < started:
+                self._weighed(m, False, f"before the treatment began ({started.isoformat()})")
                 continue  # a visit before the treatment began is not a re-evaluation after it
+            self._weighed(m, True)
             found.append(m)
         if not found:
             return self._result(req, "unmet")
@@ -303,56 +340,69 @@ class Evaluator:
 
     def _imaging(self, req: Requirement) -> RequirementResult:
         label = _label(self.library, req.modality)
+        for m in self.facts.mentions.get(req.modality, ()):
+            if m.negated:
+                self._weighed(m, False, "denied, declined or not done")
         studies, reported = [], False
         for s in self.facts.studies:
-            if s.concept != req.modality or s.planned:
+            if s.concept != req.modality:
+                continue
+            if s.planned:
+                self._weighed(s.mention, False, "ordered, offered or recommended, not yet done")
                 continue
             why = self._elsewhere(s)
             # A report of this part, even of the other side, is what a vague "x-ray done" refers to.
             reported = reported or (not s.vague and not (why and "side" not in why))
             if why:
                 self.warn(f"The {label} (\"{s.mention.quote}\") do not count here: {why}.")
+                self._weighed(s.mention, False, why)
                 continue
             studies.append(s)
         explicit = [s for s in studies if not s.vague]
-        good_explicit = self._good_studies(req, explicit, label) if explicit else []
-        if reported:
+        good, rejected = self._screen(req, explicit, label)
+        if reported and good:
             # "X-rays on file" is the study a report describes: it counts when such a report does.
-            good = good_explicit + ([s for s in studies if s.vague] if good_explicit else [])
-            if good:
-                mentions = [s.mention for s in good]
-                return self._result(req, _status(mentions), _best(mentions))
-            return self._good_studies(req, explicit, label, final=True)
-        return self._good_studies(req, studies, label, final=True)
+            good += [s for s in studies if s.vague]
+        elif reported:
+            rejected += [(s, f"\"{s.mention.quote}\" refers to {label} whose report does not count here")
+                         for s in studies if s.vague]
+        else:
+            good, rejected = self._screen(req, studies, label)
+        for s in good:
+            self._weighed(s.mention, True)
+        for s, note in rejected:
+            self._weighed(s.mention, False, note)
+        if good:
+            mentions = [s.mention for s in good]
+            return self._result(req, _status(mentions), _best(mentions))
+        notes = [note for _, note in rejected]
+        for note in notes:
+            self.warn(note)
+        return self._result(req, "unmet", needed=f"{req.needed} ({notes[0]})" if notes else None)
 
-    def _good_studies(self, req: Requirement, studies, label: str, final: bool = False):
+    def _screen(self, req: Requirement, studies, label: str):
+        """The studies that count for the requirement, and the others with the reason."""
         episode = self.facts.episode_start
-        good, notes = [], []
+        good, rejected = [], []
         for s in studies:
             if episode and s.date:  # conventions 10: an earlier episode's films are not this one's
                 slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
                 if s.date + slack < episode:
-                    notes.append(f"The {label} of {s.date.isoformat()} predate the current episode "
-                                 f"({episode.isoformat()}); this policy needs {label} taken after it began.")
+                    rejected.append((s, f"The {label} of {s.date.isoformat()} predate the current episode "
+                                        f"({episode.isoformat()}); only {label} taken after it began count."))
                     continue
             if req.results:
                 if s.result is None:
-                    notes.append(f"The result of the {label} is not stated (\"{s.mention.quote}\"); "
-                                 "the policy depends on it.")
+                    rejected.append((s, f"The result of the {label} is not stated (\"{s.mention.quote}\"); "
+                                        "the policy depends on it."))
                     continue
                 if s.result not in req.results:
-                    notes.append(f"The {label} already show a cause (\"{s.mention.quote}\"); this policy "
-                                 "allows advanced imaging only after x-rays that are normal or do not explain the symptoms.")
+                    rejected.append((s, f"The {label} already show a cause (\"{s.mention.quote}\"); this policy "
+                                        "allows advanced imaging only after x-rays that are normal or do not "
+                                        "explain the symptoms."))
                     continue
             good.append(s)
-        if not final:
-            return good
-        if good:
-            mentions = [s.mention for s in good]
-            return self._result(req, _status(mentions), _best(mentions))
-        for note in notes:
-            self.warn(note)
-        return self._result(req, "unmet", needed=f"{req.needed} ({notes[0]})" if notes else None)
+        return good, rejected
 
 
 _GAP = dt.timedelta(days=7)

@@ -6,7 +6,9 @@ invalid field of the case, exactly as `appeals match` does.
 
 from __future__ import annotations
 
-from flask import jsonify
+import datetime as dt
+
+from flask import jsonify, request
 
 from ...criteria import load_library, service_detail, service_summary
 from ...matching import match_case
@@ -20,7 +22,14 @@ def match():
     case, problem = read_case()
     if problem:
         return problem
-    return jsonify(match_case(case).to_json())
+    today = None
+    if "date" in request.args:  # judge as on this date, so "the deadline has passed" is reproducible
+        try:
+            today = dt.date.fromisoformat(request.args["date"])
+        except ValueError:
+            return _error(422, "the query parameter is not valid",
+                          errors=[{"field": "date", "message": "must be a date written YYYY-MM-DD"}])
+    return jsonify(match_case(case, today=today).to_json())
 
 
 @api.get("/criteria")
@@ -55,6 +64,9 @@ OPENAPI_PATHS = {
         "post": {
             "summary": "Match a case against the published criteria (nothing is stored)",
             "operationId": "matchCase",
+            "parameters": [{"name": "date", "in": "query", "required": False,
+                            "description": "Judge the case as on this date (warnings such as a passed deadline).",
+                            "schema": {"type": "string", "format": "date"}}],
             "requestBody": {"required": True,
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
             "responses": {
