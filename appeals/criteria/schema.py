@@ -161,6 +161,15 @@ class Code(_Strict):
     name: str
 
 
+class SourceVersion(_Strict):
+    """An earlier version of a source, kept so a request is judged by the text then in force."""
+
+    version: str
+    effective: dt.date
+    url: str = Field(pattern=r"^https?://")
+    note: str | None = None
+
+
 class Source(_Strict):
     id: str = Field(pattern=_ID)
     publisher: str
@@ -172,6 +181,19 @@ class Source(_Strict):
     checked: dt.date                    # when the text was last read
     provenance: Literal["publisher", "secondary", "regulation"]
     note: str | None = None             # what was and was not verified
+    earlier: list[SourceVersion] = Field(default_factory=list)  # older versions, newest first
+
+    def in_force(self, on: dt.date) -> tuple[str, str, str | None]:
+        """(version, url, caveat) of the text in force on a date. Where the library holds only a
+        later version, it is named with a caveat rather than cited as if it had been in force."""
+        for v in [self, *sorted(self.earlier, key=lambda v: v.effective, reverse=True)]:
+            if v.effective is None or v.effective <= on:
+                return v.version, v.url, None
+        oldest = min([self, *self.earlier], key=lambda v: v.effective)
+        return (oldest.version, oldest.url,
+                f"{self.title}: the library holds version {oldest.version}, in force from "
+                f"{oldest.effective.isoformat()}, after the request date ({on.isoformat()}); the version "
+                "in force then may differ. Ask the plan for the text it applied.")
 
 
 class Requirement(_Strict):

@@ -185,13 +185,16 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
     warnings += warnings_conflict + best.warnings + _stale(case, reference) + facts.answer_notes
     warnings += _filing_notes(case, deadline, today or dt.date.today())
     source = service.source(best.pathway.source)
+    version, url, caveat = source.in_force(reference)
+    if caveat:
+        version = f"{version} (the version in force on {reference.isoformat()} is not in the library)"
+        warnings.append(caveat)
     return MatchResult(
         outcome=outcome,
         urgency=urgency,
         service=ServiceRef(id=service.id, name=service.name, codes=service.codes),
         policy=PolicyRef(title=source.title, source=source.publisher,
-                         section=best.pathway.section or source.section, version=source.version,
-                         url=source.url),
+                         section=best.pathway.section or source.section, version=version, url=url),
         pathway=PathwayRef(id=best.pathway.id, title=best.pathway.title),
         requirements=best.requirements,
         denial=denial,
