@@ -233,10 +233,13 @@ class Library:
 
     def body_part(self, service: Service) -> str | None:
         """The body part a service images ('lumbar', 'knee'), from its name and region words."""
-        from ..matching.text import body_parts_in  # the matcher's grammar; imported late (cycle)
-        parts = body_parts_in(" ".join([service.name, *service.region]))
-        parts = parts - {"head"} if len(parts) > 1 else parts
-        return next(iter(parts)) if len(parts) == 1 else None
+        key = ("body_part", service.id)
+        if key not in self.cache:
+            from ..matching.text import body_parts_in  # the matcher's grammar; imported late (cycle)
+            parts = body_parts_in(" ".join([service.name, *service.region]))
+            parts = parts - {"head"} if len(parts) > 1 else parts
+            self.cache[key] = next(iter(parts)) if len(parts) == 1 else None
+        return self.cache[key]
 
     def candidates(self, text: str) -> list[Service]:
         """Services the text could name, best first (several when a CPT code is shared)."""

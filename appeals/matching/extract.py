@@ -280,11 +280,12 @@ def _therapy_named_by(source: str | None, library: Library, therapy_ids: set[str
     """The therapy a record's title names ("Outpatient PT flowsheet" -> physical therapy)."""
     if not source:
         return None
-    for cid in library.concepts:
-        compiled = library.concepts[cid]
-        if compiled.concept.therapy and compiled.concept.provider_directed and compiled.search(source, fold(source)):
-            return cid
-    return None
+    therapies = library.cache.get("directed_therapies")
+    if therapies is None:
+        therapies = library.cache["directed_therapies"] = [
+            (cid, c) for cid, c in library.concepts.items() if c.concept.therapy and c.concept.provider_directed]
+    folded = fold(source)
+    return next((cid for cid, compiled in therapies if compiled.search(source, folded)), None)
 
 
 def _course_from_record(cid, text, parsed, found_dates, source, doc_date, index, failed_rx, improved_rx) -> Course:

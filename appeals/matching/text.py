@@ -8,6 +8,7 @@ sensible answer out, never an exception. Patterns are compiled once, at import.
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -345,6 +346,7 @@ BODY_PARTS = {part: compile_folded(pattern) for part, pattern in {
 }.items()}
 
 
-def body_parts_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def body_parts_in(text: str) -> frozenset[str]:
     folded = fold(text)
-    return {part for part, regex in BODY_PARTS.items() if regex.search(folded)}
+    return frozenset(part for part, regex in BODY_PARTS.items() if regex.search(folded))
