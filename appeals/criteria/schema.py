@@ -136,6 +136,8 @@ class Vocabulary(_Strict):
     # How an imaging report's result is worded, tried in this order: nondiagnostic, abnormal, normal.
     imaging_results: dict[ImagingResult, list[str]] = Field(default_factory=dict)
     question_sets: dict[str, list[Question]] = Field(default_factory=dict)
+    # Correctly spelt clinical words that patients misspell; the matcher corrects toward these.
+    spelling: list[str] = Field(default_factory=list)
 
     @field_validator("urgent_phrases", "other_exams")
     @classmethod

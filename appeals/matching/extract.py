@@ -17,6 +17,7 @@ from ..contract import Case
 from ..criteria import Library, Service
 from ..criteria.folding import compile_folded, fold
 from . import text as tx
+from .spelling import Speller
 
 REQUEST = "request"
 DOCUMENT = "documentation"
@@ -151,7 +152,10 @@ def _concepts_for(library: Library, service: Service | None) -> list[str]:
 def extract(case: Case, library: Library, service: Service | None, reference: dt.date) -> Facts:
     facts = Facts()
     # A concept none of whose words appear anywhere in the case is not looked for at all.
-    everything = fold("\n".join([case.original_request or ""] + [d.text for d in case.documentation]))
+    speller = library.cache.get("speller")
+    if speller is None:
+        speller = library.cache["speller"] = Speller(library.vocabulary.spelling)
+    everything = speller.correct(fold("\n".join([case.original_request or ""] + [d.text for d in case.documentation]))).text
     wanted = [c for c in concepts_for(library, service)
               if (words := library.concepts[c].literals) is None or any(w in everything for w in words)]
     therapy_ids = {c for c in wanted if library.concepts[c].concept.therapy}
@@ -162,15 +166,17 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
     reevaluation = library.concepts["reevaluation"].regex
 
     for origin, text, source, doc_date, index in _documents(case):
-        parsed = tx.ParsedText(text, others=not _WRITTEN_BY_RELATIVE.search(source or ""))
+        title = fold(source or "")  # the folded patterns below read folded text
+        parsed = tx.ParsedText(text, others=not _WRITTEN_BY_RELATIVE.search(title))
         lowered = fold(text)
+        spelled = speller.correct(lowered)
         found_dates = tx.dates_in(text)
         doc_has_prescription = False
         doc_courses: list[Course] = []
         for cid in wanted:
             compiled = library.concepts[cid]
             concept = compiled.concept
-            for m in _matches(compiled, text, lowered, parsed):
+            for m in _matches(compiled, text, spelled, parsed):
                 sentence = parsed.sentence_at(m.start())
                 if sentence is None:
                     continue
@@ -180,13 +186,13 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                                   source, doc_date or when,
                                   origin, index, sentence.start, when)
                 facts.add(mention)
-                if concept.examined and origin != ANSWER and not _PATIENT_WRITTEN.search(source or ""):
+                if concept.examined and origin != ANSWER and not _PATIENT_WRITTEN.search(title):
                     facts.add(Mention("clinical_exam", False, mention.quote, source, doc_date or when,
                                       origin, index, sentence.start, when))
                 if cid == "reevaluation" and not negated and (
                         _FUTURE_AFTER.match(lowered, m.end(), sentence.end)
                         or _FUTURE_BEFORE.search(lowered, max(sentence.start, m.start() - 30), m.start())
-                        or _NOT_A_VISIT.search(source or "")):
+                        or _NOT_A_VISIT.search(title)):
                     mention.negated = negated = True  # booked, not yet held; or a desk call, a PT note
                 for implied in concept.implies:
                     facts.add(Mention(implied, negated, mention.quote, source, doc_date or when,
@@ -201,9 +207,11 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 if cid in therapy_ids:
                     chunk_dates = [(a - sentence.start, b - sentence.start, d) for a, b, d in found_dates
                                    if sentence.start <= a and b <= sentence.end]
-                    doc_courses.append(_course(cid, mention, chunk, m.start() - sentence.start,
-                                               doc_date, outcome_failed, outcome_improved,
-                                               prescription, chunk_dates))
+                    course = _course(cid, mention, chunk, m.start() - sentence.start, doc_date,
+                                     outcome_failed, outcome_improved, prescription, chunk_dates)
+                    if course.outcome is None and not course.planned:
+                        _outcome_after(course, text, parsed, sentence, outcome_failed, outcome_improved)
+                    doc_courses.append(course)
                 elif cid in imaging_ids:
                     facts.studies.append(_study(cid, mention, chunk, when, library))
         if origin == DOCUMENT:
@@ -266,9 +274,10 @@ _REVISIT = compile_folded(r"\b(?:follow[- ]?up|f/u|re-?eval\w*|re-?check|re-?vis
 
 
 def _is_revisit(source: str | None, parsed: tx.ParsedText, reevaluation) -> bool:
-    if source and _NOT_A_VISIT.search(source):
+    title = fold(source or "")
+    if _NOT_A_VISIT.search(title):
         return False
-    if source and _REVISIT.search(source):
+    if _REVISIT.search(title):
         return True
     if not parsed.sentences:
         return False
@@ -361,26 +370,53 @@ def _date_near(found: list[tuple[int, int, dt.date]], sentence: tx.Sentence, pos
     return inside[-1] if inside else None
 
 
-def _matches(compiled, text: str, lowered: str, parsed: tx.ParsedText) -> list:
-    """A concept's matches, scanning only the sentences that contain one of its words."""
+@dataclass(frozen=True)
+class _Found:
+    """A match in the original text's offsets (found in the spelling-corrected copy)."""
+
+    begin: int
+    stop: int
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+
+def _matches(compiled, text: str, spelled, parsed: tx.ParsedText) -> list:
+    """A concept's matches, scanning only the sentences that contain one of its words. Folded
+    patterns read the spelling-corrected copy; case-sensitive ones (PT, LOC) the text itself."""
+    lowered = spelled.text
+
+    def back(m):
+        return _Found(spelled.original(m.start()), spelled.original(m.end(), end=True))
+
     if compiled.literals is None:
-        return compiled.finditer(text, lowered)
+        found = [back(m) for m in compiled.folded.finditer(lowered)] if compiled.folded else []
+        if compiled.cased:
+            found += compiled.cased.finditer(text)
+            found.sort(key=lambda m: m.start())
+        return found
     sentences = set()
     for word in compiled.literals:
         at = lowered.find(word)
         while at != -1:
-            sentence = parsed.sentence_at(at)
+            sentence = parsed.sentence_at(spelled.original(at))
             if sentence is not None:
                 sentences.add((sentence.start, sentence.end))
             at = lowered.find(word, at + 1)
     found = []
+    if compiled.folded and spelled.edits:
+        found = [m for m in map(back, compiled.folded.finditer(lowered))
+                 if any(a <= m.start() < b for a, b in sentences)]
     for start, end in sorted(sentences):
-        if compiled.folded:
+        if compiled.folded and not spelled.edits:
             found += compiled.folded.finditer(lowered, start, end)
         if compiled.cased:
             found += compiled.cased.finditer(text, start, end)
-    if compiled.folded and compiled.cased:
-        found.sort(key=lambda m: m.start())
+    if compiled.folded and compiled.cased or spelled.edits:
+        found = sorted({(m.start(), m.end()): m for m in found}.values(), key=lambda m: m.start())
     return found
 
 
@@ -449,6 +485,26 @@ _PLAN = compile_folded(r"^\s*(?:plan|p|rx|recommend\w*|will|start\w*|begin|initi
 _DONE_OR_PAST = compile_folded(r"\b(?:completed|finished|ended|discharged|attended|tried|trial of|had|did|since|visits"
                                r"|for the (?:past|last)|over the (?:past|last)|so far|already|despite|after|without)\b")
 _SINCE_DATE = compile_folded(r"\bsince\s+(?:\w+\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _outcome_after(course, text, parsed, sentence, failed_rx, improved_rx) -> None:
+    """How a course went, when the next clause of the same line says it ("...as well; no
+    improvement"): the course keeps that clause as its second quote."""
+    following = parsed.sentence_at(sentence.end + 1) or next(
+        (s for s in parsed.sentences if s.start > sentence.end), None)
+    if following is None or "\n" in text[sentence.end:following.start]:
+        return
+    chunk = text[following.start:following.end]
+    folded = fold(chunk)
+    if failed_rx.search(chunk, folded):
+        course.outcome = "failed"
+    elif improved_rx.search(chunk, folded):
+        course.outcome = "improved"
+    else:
+        return
+    m = course.mention
+    course.outcome_mention = Mention(m.concept, False, parsed.quote(following), m.source, m.date, m.origin,
+                                     m.doc, following.start, m.when)
 
 
 def _merge_courses(courses: list[Course]) -> list[Course]:

@@ -244,13 +244,15 @@ _NUMBER_WORDS = {
     "eighteen": 18, "twenty": 20, "several": None, "few": None,
 }
 _WORD_NUMBER = "|".join(k for k in _NUMBER_WORDS if _NUMBER_WORDS[k])
-_UNIT = r"days?|weeks?|wks?|wk|months?|mos?|mths?|years?|yrs?"
+_UNIT = r"days?|weeks?|wks?|wk|months?|mos?|mths?|years?|yrs?|d[ií]as|semanas?|mes(?:es)?|años?"
 DURATION = compile_folded(
     # digits: "x8 wks", "6-week", "42d", "6-8 weeks" (the lower end counts)
-    r"(?:(?<=\bx)|(?<=×)|(?<![\w/.-]))(?P<n>\d+(?:\.\d+)?)(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?"
+    r"(?:(?<=\bx)|(?<=×)|(?<![\w/.-]))(?P<n>\d+(?:\.\d+)?)(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?\+?"
     rf"\s*-?\s*(?P<unit>{_UNIT}|d|w|mo)\b"
     # words: "six weeks", "two months", "a week" (never "an" + "d" in "and")
     rf"|\b(?P<nw>{_WORD_NUMBER})(?:\s*(?:-|to|or)\s*(?:{_WORD_NUMBER}))?[\s-]+(?P<unit_w>{_UNIT})\b")
+_FREQUENCY_BEFORE = compile_folded(r"(?:\btwice|\bonce|\bthrice|\btimes|\d\s*x|\bx\s*\d)\s*(?:a|an|per|each|every|/)?\s*$")
+_PER_AFTER = compile_folded(r"\s*(?:/|per\b|a\b(?=\s*(?:week|wk|day|month)))\s*(?:wk|week|w|day|d|mo|month)s?\b")
 _WEEKS_PER = {"d": 1 / 7, "w": 1.0, "m": 52 / 12, "y": 52.0}
 
 
@@ -267,12 +269,15 @@ def _number(word: str) -> float | None:
 def durations_in(text: str) -> list[tuple[int, int, float]]:
     """Every duration as (start, end, weeks). A range ('6-8 weeks') counts its lower end."""
     out = []
-    for m in DURATION.finditer(fold(text)):
+    folded = fold(text)
+    for m in DURATION.finditer(folded):
+        if _FREQUENCY_BEFORE.search(folded, max(0, m.start() - 16), m.start()) or _PER_AFTER.match(folded, m.end()):
+            continue  # "twice a week", "5 d/wk": how often, not how long
         n = _number(m["n"] or m["nw"])
         if n is None or n <= 0 or n > 1000:
             continue
         unit = (m["unit"] or m["unit_w"]).lower()
-        key = "m" if unit.startswith("m") else unit[0]
+        key = {"s": "w", "a": "y"}.get(unit[0], "m" if unit.startswith("m") else unit[0])  # semanas, años
         out.append((m.start(), m.end(), n * _WEEKS_PER[key]))
     return out
 
