@@ -173,6 +173,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
         found_dates = tx.dates_in(text)
         doc_has_prescription = False
         doc_courses: list[Course] = []
+        doc_studies: list[Study] = []
         for cid in wanted:
             compiled = library.concepts[cid]
             concept = compiled.concept
@@ -213,7 +214,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                         _outcome_after(course, text, parsed, sentence, outcome_failed, outcome_improved)
                     doc_courses.append(course)
                 elif cid in imaging_ids:
-                    facts.studies.append(_study(cid, mention, chunk, when, library))
+                    doc_studies.append(_study(cid, mention, chunk, when, library))
         if origin == DOCUMENT:
             named = _therapy_named_by(source, library, therapy_ids)
             if named and not any(c.concept == named for c in doc_courses):  # a PT flowsheet or discharge summary: its dates are that therapy's course
@@ -228,9 +229,9 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 course.followed_up = True
         doc_parts = tx.body_parts_in((source or "") + "\n" + text)
         doc_sides = tx.sides_in(text, parsed) if origin == DOCUMENT else set()
-        for item in [*doc_courses, *(st for st in facts.studies if st.mention.doc == index
-                                     and st.mention.origin == origin and not st.parts)]:
+        for item in [*doc_courses, *doc_studies]:
             _attribute(item, text, parsed, doc_parts, doc_sides)
+        facts.studies.extend(doc_studies)
         facts.courses.extend(_merge_courses(doc_courses))
         if origin == DOCUMENT and doc_followup:
             # The document is itself the re-evaluation ("PCP follow-up", "F/u LBP."): quote its
