@@ -182,6 +182,11 @@ def required_literals(patterns: list[str]) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(out))
 
 
+# Words that say only how and where ("CT of the head"), and words that name why ("for headache").
+_GENERIC_NAME_WORDS = {"ct", "cat", "mri", "mr", "scan", "of", "the", "a", "an", "without", "with", "w", "o"}
+_INDICATION_WORDS = {"headache", "headaches", "trauma", "injury", "fall"}
+
+
 class Library:
     """All services and the shared vocabulary, with patterns compiled once."""
 
@@ -259,11 +264,16 @@ class Library:
         key = " ".join(_CONTRAST_WORDS.sub(" ", words).split())
         if key in self._name_index:
             named = self._name_index[key]
-            # "CT of the head" names the headache and the trauma criteria alike (they share codes):
-            # offer both, so the notes decide.
+            # "CT of the head" names only a modality and a region, which the headache and the
+            # trauma criteria share (and their codes): offer both, so the notes decide. "CT head
+            # for headache" names one.
             namesakes = {s.id: s for c in named.cpt for s in self._codes.get(c.code, [])
                          if s is not named and not (named.selected_by and s.selected_by)}
-            return [named, *namesakes.values()]
+            regions = {w for s in [named, *namesakes.values()] for r in s.region for w in _normalize(r).split()}
+            generic = (_GENERIC_NAME_WORDS | regions) - _INDICATION_WORDS
+            if namesakes and set(key.split()) <= generic:
+                return [named, *namesakes.values()]
+            return [named]
         return [s for score, s in self._scored(words) if score >= 2]
 
     def resolve(self, text: str) -> Service | None:

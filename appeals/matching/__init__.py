@@ -57,6 +57,11 @@ def choose_service(library: Library, case: Case) -> Service | None:
     found = library.candidates(case.service)
     if len(found) <= 1:
         return found[0] if found else None
+    if case.answers:  # the web form asked one service's questions: the person chose that one
+        asked = set(case.answers)
+        fitting = [s for s in found if asked <= {q.id for q in library.questions(s)}]
+        if len(fitting) == 1:
+            return fitting[0]
     notes = "\n".join([case.service, case.original_request or ""] + [d.text for d in case.documentation])
     parsed = None
     for service in found:

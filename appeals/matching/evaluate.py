@@ -28,6 +28,7 @@ class PathwayOutcome:
     pathway: Pathway
     requirements: list[RequirementResult]
     warnings: list[str] = field(default_factory=list)
+    denied: int = 0  # required findings the record says are absent ("no arm symptoms")
 
     @property
     def met(self) -> bool:
@@ -40,7 +41,8 @@ class PathwayOutcome:
         # Among equally distant pathways, the usual route (treatment first) is the one to show a
         # patient without red flags, rather than "document a red flag".
         usual = any(r.kind != "red_flag" for r in self.requirements)
-        return (self.met, done / total, usual, -(total - done))
+        # A pathway whose finding the record denies is not the documented condition (conventions 1).
+        return (self.met, -self.denied, done / total, usual, -(total - done))
 
 
 def _evidence(m: Mention) -> Evidence:
@@ -135,7 +137,9 @@ class Evaluator:
         results = []
         for req in pathway.requirements:
             results.append(self.requirement(req, pathway, results))
-        return PathwayOutcome(pathway, results, list(self.warnings))
+        denied = sum(1 for req, r in zip(pathway.requirements, results)
+                     if r.status == "unmet" and req.kind == "clinical_finding" and self._denied(req))
+        return PathwayOutcome(pathway, results, list(self.warnings), denied)
 
     def _weighed(self, mention: Mention, counted: bool, why: str | None = None) -> None:
         self.trace.setdefault(self._req_id, []).append((mention, counted, why))
@@ -193,6 +197,11 @@ class Evaluator:
         evidence = _best([m for ms in shown.values() for m in ms])
         status = "met_in_request" if len(in_request) >= req.min_count else "omitted"
         return self._result(req, status, evidence)
+
+    def _denied(self, req: Requirement) -> bool:
+        """Every mention of the requirement's findings denies them."""
+        mentions = [m for c in req.facts for m in self.facts.mentions.get(c, ())]
+        return bool(mentions) and all(m.negated for m in mentions)
 
     def _earlier_episode(self, req: Requirement, m: Mention) -> bool:
         """An exam or symptom noted before the current episode began (a history, such as cancer,

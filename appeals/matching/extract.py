@@ -100,7 +100,7 @@ _ONSET_DATE = compile_folded(
     # an injury told as a story: "twisted the right knee on", "hurt his back lifting a box"
     r"|(?:twist(?:ed|ing)|injur(?:ed|ing|y)|hurt|fell|fall|slipped|tripped|sprain(?:ed)?|stepp(?:ed|ing)"
     r"|lift(?:ed|ing)|strain(?:ed)?|pivot(?:ed|ing)|landed|collided|crash(?:ed)?)\b(?:\s+\S+){0,8}?)"
-    r"\s*[:,]?\s*(?:on\s+|in\s+)?$"
+    r"\s*[:,]?\s*(?:on\s+|in\s+)?(?:(?:early|mid|late|around|about|approximately|~|the (?:end|middle|beginning) of)[\s-]*)?$"
 )
 _SYMPTOM_DURATION = compile_folded(
     rf"{_SYMPTOM_WORDS}\s+(?:\w+\s+){{0,3}}?(?:for|x|×|over the (?:past|last)|of)\s*$"
@@ -170,7 +170,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
         parsed = tx.ParsedText(text, others=not _WRITTEN_BY_RELATIVE.search(title))
         lowered = fold(text)
         spelled = speller.correct(lowered)
-        found_dates = tx.dates_in(text)
+        found_dates = tx.dates_in(text, doc_date or reference)
         doc_has_prescription = False
         doc_courses: list[Course] = []
         doc_studies: list[Study] = []
@@ -530,7 +530,8 @@ def _attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_
 
 
 _YEAR = compile_folded(r"\b(?:19[89]\d|20\d\d)\b")
-_ORDERED = compile_folded(r"\b(?:ordered|order|plan|will|to obtain|to get|requested|recommend\w*|offered|refer\w*)\b")
+_ORDERED = compile_folded(r"\b(?:ordered|order|plan|will|to obtain|to get|requested|recommend\w*|offered|refer\w*"
+                          r"|advised|suggested|discussed|consider\w*|declined|deferred)\b")
 
 
 def _study(cid, mention, chunk, when, library: Library) -> Study:

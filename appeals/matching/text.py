@@ -209,17 +209,55 @@ def date_from_match(m: re.Match) -> dt.date | None:
     return None
 
 
-def dates_in(text: str) -> list[tuple[int, int, dt.date]]:
-    """Every date in the text as (start, end, date); impossible dates are skipped."""
+def dates_in(text: str, anchor: dt.date | None = None) -> list[tuple[int, int, dt.date]]:
+    """Every date in the text as (start, end, date); impossible dates are skipped.
+
+    With an ``anchor`` (the note's date), a month and day without a year ("PT 6/1-7/20", "seen
+    since 10/27") are read too, in the year that puts them on or before the anchor; only where
+    the words say it is a date (a range, or "since", "on", "from"...), so "pain 6/10" stays a score.
+    """
+    folded = fold(text)
     out = []
-    for m in DATE.finditer(fold(text)):
+    for m in DATE.finditer(folded):
         d = date_from_match(m)
         if d is not None and 1900 <= d.year <= 2100:
             out.append((m.start(), m.end(), d))
+    if anchor is not None:
+        taken = [(a, b) for a, b, _ in out]
+        for m in _MONTH_DAY.finditer(folded):
+            if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
+                continue
+            before = folded[max(0, m.start() - 24):m.start()]
+            if not (_DATE_WORD_BEFORE.search(before) or _RANGE_BEFORE.search(before)
+                    or _RANGE_AFTER.match(folded, m.end())):
+                continue
+            d = _safe_date(anchor.year, int(m["m"]), int(m["d"]))
+            if d is not None and d > anchor + dt.timedelta(days=31):
+                d = _safe_date(anchor.year - 1, int(m["m"]), int(m["d"]))
+            if d is not None:
+                out.append((m.start("m"), m.end("d"), d))
+        for m in _NAMED_MONTH_DAY.finditer(folded):
+            if any(a <= m.start() < b or m.start() <= a < m.end() for a, b, _ in out):
+                continue
+            d = _safe_date(anchor.year, _MONTHS[m["mon"][:3]], int(m["day"]))
+            if d is not None and d > anchor + dt.timedelta(days=31):
+                d = _safe_date(anchor.year - 1, _MONTHS[m["mon"][:3]], int(m["day"]))
+            if d is not None:
+                out.append((m.start(), m.end(), d))
+        out.sort()
     return out
 
 
-_RANGE_JOIN = compile_folded(r"^\s*(?:to|through|thru|until|till|-|–|—)\s*$")
+# "6/1" with no year, where the words around make it a date: "6/1-7/20", "since 10/27", "on 5/28".
+_MONTH_DAY = re.compile(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/]|\.\d|\s*(?:mg|ml|%))")
+_NAMED_MONTH_DAY = compile_folded(rf"\b(?P<mon>{_MONTH})\s+(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b(?!,?\s*\d)"
+                                   r"(?!\s*(?:x\b|times|weeks?|wks?|days?|months?|mg|tabs?|%|hours?|hrs?))")
+_DATE_WORD_BEFORE = compile_folded(r"\b(?:since|on|from|until|till|til|through|thru|dated|started|began|visit|seen"
+                                   r"|exam|eval\w*|re-?evaluated|f/u)\s*:?\s*$")
+_RANGE_AFTER = compile_folded(r"\s*(?:-|–|to|through|thru|until|till|til)\s*\d{1,2}/\d{1,2}")
+_RANGE_BEFORE = compile_folded(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*(?:-|–|to|through|thru|until|till|til)\s*$")
+
+_RANGE_JOIN = compile_folded(r"^\s*(?:to|through|thru|until|till|til|'til|-|–|—)\s*$")
 
 
 def date_range_in(text: str, found: list[tuple[int, int, dt.date]] | None = None

@@ -389,7 +389,10 @@ def test_matched_appeal_from_the_form(client):
 
 
 def test_matched_not_met_from_the_form_names_what_to_get(client):
-    response = _post_and_open(client, payer="Cigna")  # no in-person exam on record
+    # No in-person exam on record: the follow-up is a phone call, with no examination findings.
+    notes = valid_form()["documentation"].splitlines()
+    notes[-1] = notes[-1].split(":")[0] + ": Follow-up phone call: radiating leg pain persists."
+    response = _post_and_open(client, payer="Cigna", documentation="\n".join(notes))
     assert "The criteria are not met yet" in main_text(response)
     assert "in-person" in section_text(response, "missing-title")
 
