@@ -15,7 +15,7 @@ from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
 
-from .config import REDIS_VISIBILITY_TIMEOUT
+from .settings import REDIS_VISIBILITY_TIMEOUT
 
 SWEEP_TASK = "appeals.sweep_stuck"
 EMBEDDED_TRANSPORT = "appeals-sqla"

@@ -252,7 +252,7 @@ def run() -> None:
     from flask_migrate import upgrade
     from support.workers import ServiceConfig, WorkerProcess, postgres_database
 
-    from appeals import MIGRATIONS_DIR, create_app
+    from appeals.app import MIGRATIONS_DIR, create_app
     from appeals.access import Principal
     from appeals.accounts.passwords import hash_password
     from appeals.extensions import db

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.cli import cli
-from appeals.config import REDIS_VISIBILITY_TIMEOUT
+from appeals.settings import REDIS_VISIBILITY_TIMEOUT
 
 REPO = Path(__file__).resolve().parents[2]
 
