@@ -14,7 +14,7 @@ _celery = None
 def _make_celery():
     from celery.signals import worker_process_init
 
-    from appeals import create_app
+    from appeals.app import create_app
     from appeals.extensions import db
 
     flask_app = create_app()
