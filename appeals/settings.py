@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     # --- Broker and worker -------------------------------------------------------------------
     # Empty: the embedded broker (no server needed); redis://… to distribute.
     REDIS_URL: str | None = Field(None, validation_alias=_env("REDIS_URL", "APPEALS_REDIS_URL"))
-    # None: kombu's SQLAlchemy transport on sqla+sqlite:///<instance>/broker.sqlite
+    # None: kombu's SQLAlchemy transport on sqla+sqlite:///<instance>/broker.sqlite (memory://
+    # under TESTING)
     EMBEDDED_BROKER_URL: str | None = None
     # None: <instance>/celerybeat-schedule
     BEAT_SCHEDULE_FILE: str | None = None
@@ -157,7 +158,11 @@ class Settings(BaseSettings):
         instance = self.INSTANCE_PATH
         if self.SQLALCHEMY_DATABASE_URI is None:
             self.SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(instance, "appeals.sqlite")
-        if self.EMBEDDED_BROKER_URL is None:
+        if self.EMBEDDED_BROKER_URL is None and self.TESTING:
+            # Unit tests: tasks go to an in-process broker nobody consumes (a test that needs a
+            # worker sets its own broker; see tests/support/workers.py).
+            self.EMBEDDED_BROKER_URL = "memory://"
+        elif self.EMBEDDED_BROKER_URL is None:
             self.EMBEDDED_BROKER_URL = "sqla+sqlite:///" + os.path.join(instance, "broker.sqlite")
         if self.BEAT_SCHEDULE_FILE is None:
             self.BEAT_SCHEDULE_FILE = os.path.join(instance, "celerybeat-schedule")

@@ -25,7 +25,7 @@ def with_app(command):
         if info is not None and info.create_app is not None:
             app = info.load_app()
         else:
-            from .. import create_app
+            from ..app import create_app
 
             app = create_app()
         with app.app_context():

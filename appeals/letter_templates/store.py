@@ -302,12 +302,12 @@ def request_preview(version: TemplateVersion, explicit: bool = False) -> None:
 
     version.preview_status = QUEUED
     db.session.commit()
-    if not current_app.config.get("TEMPLATE_PREVIEW_ON_UPLOAD", True) and not explicit:
+    if not current_app.config["TEMPLATE_PREVIEW_ON_UPLOAD"] and not explicit:
         version.preview_status = "none"
         db.session.commit()
         return
-    if current_app.config.get("TEMPLATE_PREVIEW_INLINE"):
-        run_preview(version.id, images=current_app.config.get("TEMPLATE_PREVIEW_IMAGES", True))
+    if current_app.config["TEMPLATE_PREVIEW_INLINE"]:
+        run_preview(version.id, images=current_app.config["TEMPLATE_PREVIEW_IMAGES"])
         return
     try:
         current_app.extensions["celery"].send_task(PREVIEW_TASK, args=[version.id])
@@ -329,7 +329,7 @@ def run_preview(version_id: str, *, images: bool | None = None) -> None:
     from flask import current_app
 
     if images is None:
-        images = current_app.config.get("TEMPLATE_PREVIEW_IMAGES", True)
+        images = current_app.config["TEMPLATE_PREVIEW_IMAGES"]
     version = db.session.get(TemplateVersion, version_id)
     if version is None:
         return

@@ -1,8 +1,5 @@
 """Accounts in the browser: sign up, sign in and out, invitations, API tokens, organization
 settings. Blueprint "auth" (the names base.html's navigation links to).
-
-Registering this blueprint also sets up sessions (appeals.accounts.sessions), the login rate limit
-and the security headers and log filter (appeals.web.security) for the whole app.
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from ..accounts import invitations as invites
-from ..accounts import limits, sessions
+from ..accounts import sessions
 from ..accounts.forms import (
     ButtonForm,
     InvitationForm,
@@ -43,18 +40,9 @@ from ..accounts.passwords import check_password, hash_password
 from ..accounts.tokens import create_token, live_tokens, revoke_all, revoke_token
 from ..accounts.users import AccountError, create_organization_with_admin
 from ..audit import record_event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import ApiToken, Invitation, User, utcnow
-from . import security
-
 auth = Blueprint("auth", __name__)
-
-
-@auth.record_once
-def _setup(state) -> None:
-    sessions.init_app(state.app)
-    limits.init_app(state.app)
-    security.init_app(state.app)
 
 
 EXPIRED_FORM = "This form had expired, so nothing was done. Please try again."
@@ -92,6 +80,10 @@ def _too_many(exc):
     return render_template("accounts/login.html", form=form, error=message), 429
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site (never another host) may follow sign-in."""
     if not target:
@@ -122,7 +114,7 @@ def _form_error(form, error: AccountError) -> None:
 
 
 @auth.route("/signup", methods=["GET", "POST"])
-@limits.limiter.limit(limits.login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(_home())
@@ -149,7 +141,7 @@ def signup():
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limits.limiter.limit(limits.login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")) or _home())
@@ -184,7 +176,7 @@ def logout():
 
 
 @auth.route("/join/<token>", methods=["GET", "POST"])
-@limits.limiter.limit(limits.login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def join(token: str):
     invitation = invites.find_pending(token)
     if invitation is None:
@@ -512,7 +504,7 @@ def _appeal_for_link(link: str):
 
 
 @auth.post("/link/email")
-@limits.limiter.limit(lambda: current_app.config["MAIL_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["MAIL_RATE_LIMIT"])
 def email_link():
     from ..accounts.mail import mail_configured, send_mail
     from ..accounts.users import AccountError, normalize_email
@@ -531,7 +523,7 @@ def email_link():
     except AccountError as error:
         flash(f"The link was not sent: {error.message}", "error")
         return redirect(back, code=303)
-    days = current_app.config.get("DEFAULT_RETENTION_DAYS") or 90
+    days = current_app.config["DEFAULT_RETENTION_DAYS"]
     body = (
         "Here is the link to the appeal you started. Anyone with it can open the appeal, so keep "
         f"it private:\n\n{link}\n\nIt works until you delete the appeal, or {days} days after "

@@ -74,13 +74,9 @@ def _upload_form(**kwargs) -> UploadForm:
 def _limits():
     from flask import current_app
 
-    from ..intake.spreadsheet import MAX_BYTES, MAX_ROWS
-
     config = current_app.config
-    size = min(config.get("BULK_MAX_BYTES") or MAX_BYTES,
-               config.get("MAX_CONTENT_LENGTH") or MAX_BYTES)
-    return {"bulk_max_mb": f"{size / 1e6:.0f}",
-            "bulk_max_rows": f"{config.get('BULK_MAX_ROWS') or MAX_ROWS:,}"}
+    size = min(config["BULK_MAX_BYTES"], config["MAX_CONTENT_LENGTH"] or config["BULK_MAX_BYTES"])
+    return {"bulk_max_mb": f"{size / 1e6:.0f}", "bulk_max_rows": f"{config['BULK_MAX_ROWS']:,}"}
 
 
 def _recent_batches(limit: int = 20) -> list[Batch]:
@@ -120,7 +116,7 @@ def too_large(exc):
     """An upload over the size limit, said on the upload page (the body was never read)."""
     from flask import current_app
 
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
     form = _upload_form(formdata=None)
     size = f"{limit / 1e6:.0f} MB" if limit >= 1e6 else f"{limit / 1e3:.0f} KB"
     form.file.errors = [f"The file is larger than {size}. Split it into smaller "

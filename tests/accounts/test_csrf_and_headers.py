@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.accounts import invitations
 from appeals.extensions import db
 from appeals.models import User

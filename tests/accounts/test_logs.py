@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 from appeals.web.security import loggable_path, redact_line
 from .conftest import sign_in

@@ -76,7 +76,7 @@ def test_session_cookie_flags(app, client, user):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    from appeals import create_app
+    from appeals.app import create_app
 
     app = create_app({"APPEALS_ENV": "production", "SECRET_KEY": "s" * 32,
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "p.sqlite")})

@@ -14,7 +14,7 @@ import io
 import pytest
 from flask_migrate import upgrade
 
-from appeals import MIGRATIONS_DIR, create_app
+from appeals.app import MIGRATIONS_DIR, create_app
 from appeals.extensions import db
 from support.workers import ServiceConfig, postgres_database, running_worker, wait_for
 from tests.bulk.synthetic import spreadsheet_rows, to_csv

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from sqlalchemy import func, select
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 from appeals.models import Appeal
 
