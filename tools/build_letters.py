@@ -1,9 +1,10 @@
 """Build the built-in letter templates (patient.docx, clinician.docx, advocate.docx,
 checklist.docx, correction.docx) with python-docx.
 
-The .docx files are committed; run this after changing the wording or the look:
+The .docx files are committed in appeals/templates/letters/ (where appeals.letters loads them);
+run this after changing the wording or the look:
 
-    .venv/bin/python appeals/templates/letters/build.py
+    .venv/bin/python tools/build_letters.py
 
 They are ordinary docxtpl templates (``{%p if %}`` paragraphs, ``{%tr for %}`` table rows) over
 the letter context documented in appeals/letters/schema.py, so an advocate can download one, edit
@@ -26,7 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-HERE = Path(__file__).resolve().parent
+# Where the package loads the built-in letters from (appeals.letters.builtin_template_bytes).
+HERE = Path(__file__).resolve().parents[1] / "appeals" / "templates" / "letters"
 FONT = "Arial"  # Liberation Sans (same metrics) where Arial is not installed
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
