@@ -84,11 +84,11 @@ def beat(loglevel: str) -> None:
 @cli.command("sweep")
 def sweep() -> None:
     """Re-enqueue letter jobs whose worker died (what the periodic sweep does), once."""
-    from .. import jobs
+    from ..services import appeals as appeal_service
 
     app = _app()
     with app.app_context():
-        count = jobs.sweep_stuck()
+        count = appeal_service.sweep_stuck()
     click.echo(f"re-enqueued {count} stuck job(s)")
 
 

@@ -8,8 +8,8 @@ Not pure (database). The web pages, the API, the CLI and the bulk importer all g
 - ``resolve_template_for(principal, template_id) -> (version_id, PreparedTemplate)``: for a
   single appeal or a batch that chose a library template (a template id, or a version id of a
   visible template); raises LookupError with a plain message;
-- ``prepared_version(version_id)`` is registered as ``jobs.template_resolver`` and
-  ``check_version_access`` as ``jobs.template_access_check`` (see ``register_with_jobs``).
+- ``prepared_version(version_id)`` turns a stored version into a PreparedTemplate for the letter
+  render (services.rendering), and ``check_version_access`` checks a submission may use it.
 
 Visibility differs from appeals.access.visible_to on purpose: a *private* template is its
 owner's alone even inside an organization; "organization" shares it with colleagues; "public"
@@ -226,7 +226,7 @@ _cache_lock = threading.Lock()
 def prepared_version(version_id: str):
     """The PreparedTemplate of a stored version (cached: versions never change).
 
-    Registered as jobs.template_resolver; raises appeals.letters.TemplateError."""
+    Raises appeals.letters.TemplateError."""
     from appeals.letters import PreparedTemplate, TemplateError
 
     with _cache_lock:
@@ -260,7 +260,7 @@ def _version_for(template_or_version_id: str) -> TemplateVersion | None:
 
 
 def check_version_access(version_id: str, principal: Principal) -> None:
-    """Registered as jobs.template_access_check: LookupError unless `principal` may use it.
+    """LookupError unless `principal` may use this template (checked at submission).
 
     Accepts a version id or a template id (callers that record the exact version should first
     turn a template id into one with resolve_template_for)."""
@@ -356,17 +356,9 @@ def preview_failed(version_id: str, reason: str) -> None:
         db.session.commit()
 
 
-def register_with_jobs() -> None:
-    """Let single appeals and batches use library templates (called at app creation)."""
-    from appeals import jobs
-
-    jobs.template_resolver = prepared_version
-    jobs.template_access_check = check_version_access
-
-
 __all__ = [
     "ORGANIZATION", "PRIVATE", "PUBLIC", "TemplateInputError", "TemplateRejected",
     "add_version", "can_edit", "check_version_access", "clone_builtin", "clone_template",
-    "create_template", "get_editable", "get_visible", "prepared_version", "register_with_jobs",
+    "create_template", "get_editable", "get_visible", "prepared_version",
     "resolve_template_for", "update_settings", "visible_templates",
 ]

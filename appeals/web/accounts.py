@@ -488,7 +488,7 @@ def _appeal_for_link(link: str):
     """The anonymous appeal a link of ours opens (its key checked), else None."""
     from werkzeug.exceptions import HTTPException
 
-    from .. import jobs
+    from ..services import appeals as appeal_service
 
     path = urlsplit(link or "").path
     try:
@@ -497,7 +497,7 @@ def _appeal_for_link(link: str):
         return None
     if endpoint != "appeal_pages.open_link":
         return None
-    appeal = jobs.appeal_for_access_key(args["appeal_id"], args["key"])
+    appeal = appeal_service.appeal_for_access_key(args["appeal_id"], args["key"])
     if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
         return None
     return appeal

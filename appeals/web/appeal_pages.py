@@ -26,7 +26,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from .. import jobs
+from ..services import appeals as appeal_service
 from ..access import get_owned_or_404, grant_to_session, scoped
 from ..audit import record_event
 from ..extensions import db
@@ -98,7 +98,7 @@ def show(appeal_id: str):
     if not request.args.get("waiting"):
         record_event("viewed", appeal)
     link = _link_to_show_once(appeal, keep=in_progress)
-    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
     return render_template(
         "appeals/show.html",
         appeal=appeal,
@@ -169,7 +169,7 @@ def _pdf_available() -> bool:
 @appeal_pages.get("/appeals/<appeal_id>/letter.docx")
 def download_docx(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         abort(404)
     record_event("downloaded", appeal)
@@ -180,7 +180,7 @@ def download_docx(appeal_id: str):
 @appeal_pages.get("/appeals/<appeal_id>/letter.pdf")
 def download_pdf(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         abort(404)
     from ..letters.pdf import PdfUnavailable, docx_to_pdf
@@ -201,7 +201,7 @@ def download_pdf(appeal_id: str):
 def retry(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
     if appeal.status == FAILED:
-        jobs.retry_appeal(appeal)
+        appeal_service.retry_appeal(appeal)
         flash("Writing the letter again.", "info")
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
 
@@ -242,7 +242,7 @@ def _csrf_failed(error):
 def open_link(appeal_id: str, key: str):
     """An anonymous patient's saved link: the key is checked against its stored hash, then this
     browser may open the appeal. A wrong key and an unknown id both answer 404."""
-    appeal = jobs.appeal_for_access_key(appeal_id, key)
+    appeal = appeal_service.appeal_for_access_key(appeal_id, key)
     if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
         abort(404)
     grant_to_session(appeal)

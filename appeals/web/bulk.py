@@ -20,7 +20,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from .. import batches
+from ..services import bulk as bulk_service
 from ..letters import LETTER_KINDS
 from ..access import current_principal, get_owned_or_404, scoped
 from ..audit import record_event
@@ -88,7 +88,7 @@ def _recent_batches(limit: int = 20) -> list[Batch]:
 @login_required
 def index():
     return render_template("bulk/index.html", form=_upload_form(), batches=_recent_batches(),
-                           progress=batches.progress)
+                           progress=bulk_service.progress)
 
 
 @bulk.post("/")
@@ -97,17 +97,17 @@ def upload():
     form = _upload_form()
     if not form.validate_on_submit():
         return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                               progress=batches.progress), 400
+                               progress=bulk_service.progress), 400
     letter = form.letter.data or None
     try:
-        batch = batches.stage_file(form.file.data.read(), form.file.data.filename or "",
+        batch = bulk_service.stage_file(form.file.data.read(), form.file.data.filename or "",
                                    current_principal(), source="web", letter=letter)
-    except (SpreadsheetError, batches.BatchError) as exc:
+    except (SpreadsheetError, bulk_service.BatchError) as exc:
         form.file.errors = [str(exc)]
         return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                               progress=batches.progress), 422
+                               progress=bulk_service.progress), 422
     record_event("created", batch, via="web")
-    batches.start(batch)
+    bulk_service.start(batch)
     return redirect(url_for("bulk.batch", batch_id=batch.id), code=303)
 
 
@@ -122,15 +122,15 @@ def too_large(exc):
     form.file.errors = [f"The file is larger than {size}. Split it into smaller "
                         "files (or save it as CSV, which is smaller than XLSX) and upload each."]
     return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                           progress=batches.progress), 413
+                           progress=bulk_service.progress), 413
 
 
 @bulk.get("/<batch_id>")
 @login_required
 def batch(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
-    progress = batches.progress(record)
-    report = batches.validation_report(record, limit=REPORT_LIMIT)
+    progress = bulk_service.progress(record)
+    report = bulk_service.validation_report(record, limit=REPORT_LIMIT)
     return render_template(
         "bulk/batch.html", batch=record, progress=progress, report=report,
         report_limited=record.invalid_rows > 0 and len({p["row"] for p in report}) < record.invalid_rows,
@@ -143,7 +143,7 @@ def batch(batch_id: str):
 def archive(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
     record_event("downloaded", record, via="web")
-    response = Response(stream_with_context(batches.iter_archive(record)),
+    response = Response(stream_with_context(bulk_service.iter_archive(record)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="batch-{record.id[:8]}.zip"'
     return response
@@ -155,7 +155,7 @@ def retry(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    count = batches.retry_failed(record)
+    count = bulk_service.retry_failed(record)
     flash(f"{count} failed row(s) queued again." if count else "No row had failed.")
     return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
 
@@ -168,7 +168,7 @@ def invalid_csv(batch_id: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(["row", *CASE_COLUMNS, "problems"])
-    for row in batches.invalid_rows(record):
+    for row in bulk_service.invalid_rows(record):
         cells = row.cells or {}
         problems = "; ".join(f"{p['column']}: {p['message']}" for p in row.problems)
         writer.writerow([row.row_number, *(neutralize(cells.get(c, "")) for c in CASE_COLUMNS),
@@ -188,7 +188,7 @@ def upload_fixed(batch_id: str):
         flash("Choose the file of fixed rows.", "error")
         return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
     try:
-        fixed, still = batches.resubmit_file(record, form.file.data.read(), current_principal())
+        fixed, still = bulk_service.resubmit_file(record, form.file.data.read(), current_principal())
     except SpreadsheetError as exc:
         flash(f"The file of fixed rows was not used: {exc}", "error")
         return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
@@ -227,7 +227,7 @@ def edit_row(batch_id: str, row_number: int):
     status = 200
     if form.validate_on_submit():
         cells = {name: (getattr(form, name).data or "") for name in CASE_COLUMNS}
-        batches.fix_row(record, row_number, cells, current_principal())
+        bulk_service.fix_row(record, row_number, cells, current_principal())
         if not row.is_invalid:
             flash(f"Row {row_number} is fixed and its letter is on the way.")
             return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
@@ -296,11 +296,11 @@ def mapping():
     if form.validate_on_submit():
         parsed, problems = parse_mapping_text(form.mapping.data or "")
         if not problems:
-            batches.save_mapping(principal, parsed)
+            bulk_service.save_mapping(principal, parsed)
             flash("Your column names are saved; they apply to your next upload.")
             return redirect(url_for("bulk.mapping"), code=303)
     elif request.method == "GET":
-        record = batches.saved_mapping(principal)
+        record = bulk_service.saved_mapping(principal)
         if record:
             form.mapping.data = "\n".join(f"{h} = {c}" for h, c in record.mapping.items())
     return render_template("bulk/mapping.html", form=form, problems=problems,

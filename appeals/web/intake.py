@@ -149,7 +149,7 @@ def start():
     except CaseError as error:
         apply_case_errors(form, error, notes)
         return _render(form, library, service, 422)
-    from .. import jobs
+    from ..services import appeals as appeal_service
     from ..letter_templates.store import resolve_template_for
 
     principal = current_principal()
@@ -163,7 +163,7 @@ def start():
             return _render(form, library, service, 422)
     try:
         return _submit(case, form.letter_kind.data or None, version_id)
-    except jobs.SubmissionError as error:
+    except appeal_service.SubmissionError as error:
         fields = {"letter": "letter_kind", "template": "letter_template"}
         for item in error.errors:
             form.add_error(fields.get(item["field"]), item["message"])
@@ -171,13 +171,13 @@ def start():
 
 
 def _submit(case, kind: str | None, template_version_id: str | None):
-    from .. import jobs
+    from ..services import appeals as appeal_service
 
     principal = current_principal()
-    appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id,
+    appeal = appeal_service.submit_appeal(case, kind=kind, template_version_id=template_version_id,
                                 principal=principal)
     if principal.is_anonymous:
-        key = jobs.create_anonymous_access(appeal)
+        key = appeal_service.create_anonymous_access(appeal)
         grant_to_session(appeal)
         session[SHOWN_ONCE_KEY] = {"appeal_id": appeal.id, "key": key}
     record_event("created", appeal)

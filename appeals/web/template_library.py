@@ -38,12 +38,6 @@ VISIBILITY_CHOICES = [
 ]
 
 
-@templates.record_once
-def _hook_into_jobs(state) -> None:
-    # Single appeals and batches resolve library templates through jobs' hooks.
-    store.register_with_jobs()
-
-
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 

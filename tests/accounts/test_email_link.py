@@ -3,7 +3,7 @@
 import pytest
 from flask import render_template_string
 
-from appeals import jobs
+from appeals.services import appeals as jobs
 from appeals.access import Principal
 from appeals.extensions import db
 from .records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME, make_appeal

@@ -271,7 +271,7 @@ def test_members_of_the_same_organization_share_records(people):
 
 def test_anonymous_links(app):
     """An anonymous patient's appeal opens only with its key, in the browser that used it."""
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
 
     with app.app_context():

@@ -130,7 +130,7 @@ def test_orphaned_letters_are_purged(app):
 
 def test_the_worker_task_purges_and_beat_runs_it(app):
     from appeals.models.appeals import Appeal
-    from worker.tasks.privacy import purge_expired
+    from appeals.tasks import purge_expired
 
     with app.app_context():
         owner = make_user("owner@example.test")
@@ -204,7 +204,7 @@ def test_a_colleague_sees_but_only_the_filer_or_an_admin_deletes(app, user):
 
 
 def test_anonymous_patient_deletes_their_own_appeal(app):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
 
     with app.app_context():
         appeal = make_appeal(Principal())

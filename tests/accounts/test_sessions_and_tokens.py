@@ -48,7 +48,7 @@ def test_session_ends_after_its_lifetime_however_busy(app, client, user, monkeyp
 
 
 def test_an_anonymous_patients_access_ends_when_unused(app, monkeypatch):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
 
     from .records import make_appeal

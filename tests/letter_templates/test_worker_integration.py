@@ -96,7 +96,7 @@ def _status(app, appeal_id):
 
 
 def test_hostile_templates_fail_with_a_reason_and_the_worker_keeps_serving(service):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
     from appeals.letter_templates.samples import samples
     from appeals.letters.text import docx_text

@@ -10,7 +10,7 @@ import docx
 import pytest
 from sqlalchemy import select
 
-from appeals import jobs
+from appeals.services import appeals as jobs
 from appeals.contract import MatchResult
 from appeals.extensions import db
 from appeals.models import Appeal, AuditEvent

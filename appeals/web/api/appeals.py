@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from flask import Response, jsonify, request, url_for
 
-from ... import jobs
+from ...services import appeals as appeal_service
 from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
 from ...models.appeals import DONE, FAILED, Appeal
@@ -36,7 +36,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def appeal_json(appeal: Appeal) -> dict:
     """An appeal as the API shows it (also what POST returns)."""
-    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
     return {
         "id": appeal.id,
         "status": appeal.status,
@@ -80,7 +80,7 @@ def _template_version(template: str | None) -> str | None:
     try:
         version_id, _ = resolve_template_for(current_principal(), template)
     except (LookupError, TemplateError) as exc:
-        raise jobs.SubmissionError([{"field": "template", "message": str(exc)}]) from None
+        raise appeal_service.SubmissionError([{"field": "template", "message": str(exc)}]) from None
     return version_id
 
 
@@ -92,8 +92,8 @@ def create_appeal():
     kind = request.args.get("letter") or None
     try:
         template_version_id = _template_version(request.args.get("template") or None)
-        appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id)
-    except jobs.SubmissionError as exc:
+        appeal = appeal_service.submit_appeal(case, kind=kind, template_version_id=template_version_id)
+    except appeal_service.SubmissionError as exc:
         return _error(422, "the request is not valid", errors=exc.errors)
     record_event("created", appeal)
     response = jsonify(appeal_json(appeal))
@@ -122,7 +122,7 @@ def get_appeal_letter(appeal_id: str):
             {"field": "format", "message": "must be docx or pdf"}])
     if appeal.status == FAILED:
         return _error(409, f"the letter could not be written: {appeal.error}", status=appeal.status)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         response, code = _error(409, "the letter is not ready yet; try again shortly",
                                 status=appeal.status)
@@ -154,7 +154,7 @@ def retry_appeal(appeal_id: str):
     if appeal.status != FAILED:
         return _error(409, f"only a failed letter can be retried; this one is {appeal.status}",
                       status=appeal.status)
-    jobs.retry_appeal(appeal)
+    appeal_service.retry_appeal(appeal)
     record_event("retried", appeal)
     response = jsonify(appeal_json(appeal))
     response.status_code = 202

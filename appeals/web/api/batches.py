@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 
-from ... import batches
+from ...services import bulk as bulk_service
 from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
 from ...intake.spreadsheet import SpreadsheetError
@@ -32,7 +32,7 @@ RETRY_AFTER_SECONDS = 2
 
 
 def batch_json(batch: Batch, *, report: bool = True) -> dict:
-    progress = batches.progress(batch)
+    progress = bulk_service.progress(batch)
     payload = {
         "id": batch.id,
         "filename": batch.filename,
@@ -40,7 +40,7 @@ def batch_json(batch: Batch, *, report: bool = True) -> dict:
         "created_at": batch.created_at.isoformat() if batch.created_at else None,
         "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
         "notes": batch.notes,
-        "errors": batches.validation_report(batch) if report else [],
+        "errors": bulk_service.validation_report(batch) if report else [],
         "links": {
             "self": url_for("api.get_batch", batch_id=batch.id),
             "archive": url_for("api.get_batch_archive", batch_id=batch.id),
@@ -64,7 +64,7 @@ def create_batch():
             upload = request.files.get("file")
             if upload is None or not upload.filename:
                 return _error(400, "send the spreadsheet as the multipart field `file`")
-            batch = batches.stage_file(upload.read(), upload.filename, principal, source="api",
+            batch = bulk_service.stage_file(upload.read(), upload.filename, principal, source="api",
                                        letter=letter)
         elif request.is_json:
             body, problem = read_json_body("the cases")
@@ -73,16 +73,16 @@ def create_batch():
             if isinstance(body, dict) and set(body) <= {"cases", "letter"}:
                 letter = letter or body.get("letter")
                 body = body.get("cases")
-            batch = batches.stage_cases(body, principal, source="api", letter=letter)
+            batch = bulk_service.stage_cases(body, principal, source="api", letter=letter)
         else:
             return _error(415, "send a spreadsheet as multipart/form-data (field `file`) or "
                                "a JSON list of cases")
     except SpreadsheetError as exc:
         return _error(422, str(exc))
-    except batches.BatchError as exc:
+    except bulk_service.BatchError as exc:
         return _error(422, str(exc))
     record_event("created", batch, via="api")
-    batches.start(batch)
+    bulk_service.start(batch)
     response = jsonify(batch_json(batch))
     response.status_code = 202
     response.headers["Location"] = url_for("api.get_batch", batch_id=batch.id)
@@ -118,12 +118,12 @@ def get_batch_archive(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     partial = request.args.get("partial", "").lower() in ("1", "true", "yes")
     if batch.status == RUNNING and not partial:
-        progress = batches.progress(batch)
+        progress = bulk_service.progress(batch)
         return _error(409, f"the batch is still running ({progress.pending} letters to go); "
                            "poll the batch, or add ?partial=true for the letters so far",
                       status=batch.status)
     record_event("downloaded", batch, via="api")
-    response = Response(stream_with_context(batches.iter_archive(batch)),
+    response = Response(stream_with_context(bulk_service.iter_archive(batch)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="batch-{batch.id[:8]}.zip"'
     return response
@@ -132,7 +132,7 @@ def get_batch_archive(batch_id: str):
 @api.post("/batches/<batch_id>/retry")
 def retry_batch(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
-    retried = batches.retry_failed(batch)
+    retried = bulk_service.retry_failed(batch)
     payload = batch_json(batch)
     payload["retried"] = retried
     return jsonify(payload), 202 if retried else 200
@@ -146,7 +146,7 @@ def fix_batch_rows(batch_id: str):
         return _error(400, "send the fixed rows as the multipart field `file`, with a `row` "
                            "column giving each row's number in the original file")
     try:
-        fixed, still = batches.resubmit_file(batch, upload.read(), current_principal())
+        fixed, still = bulk_service.resubmit_file(batch, upload.read(), current_principal())
     except SpreadsheetError as exc:
         return _error(422, str(exc))
     payload = batch_json(batch)
