@@ -69,9 +69,10 @@ def register_blueprints(app: Flask) -> None:
     from .web.bulk import bulk
     from .web.intake import intake
     from .web.layout import layout
-    from .web.template_library import templates
+    from .web.letter_library import letter_library
+    from .web.organization import organization
 
-    for blueprint in (api, layout, intake, appeal_pages, auth, bulk, templates):
+    for blueprint in (layout, intake, appeal_pages, bulk, letter_library, auth, organization, api):
         app.register_blueprint(blueprint)
 
 
@@ -95,10 +96,12 @@ def register_commands(app: Flask) -> None:
 
 def _sqlite_for_several_processes(connection, _record) -> None:
     """The embedded mode shares one SQLite file between the web server and the worker: WAL lets
-    readers work while a letter is written, and a busy timeout waits out a writer, not fails."""
+    readers work while a letter is written, and a busy timeout waits out a writer, not fails.
+    SQLite enforces foreign keys (ON DELETE CASCADE included) only when asked, per connection."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
 

@@ -23,7 +23,7 @@ def _fail(lines: list[str]) -> None:
     sys.exit(EXIT_INVALID)
 
 
-@cli.command("match")
+@cli.command("match", with_appcontext=False)
 @click.argument("case_file", type=click.File("r", encoding="utf-8"))
 def match_command(case_file) -> None:
     """Match a case (JSON file, or - for standard input) against the criteria; print the result."""
@@ -44,7 +44,7 @@ def match_command(case_file) -> None:
     click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
 
 
-@cli.command("criteria")
+@cli.command("criteria", with_appcontext=False)
 @click.argument("service", required=False)
 def criteria_command(service: str | None) -> None:
     """List the services with criteria, or show one (by id, CPT code or name)."""

@@ -1,4 +1,5 @@
-"""An appeal's pages: where the case stands, the letter's progress, its preview and download.
+"""An appeal's pages: where the case stands, the letter's progress, its preview and download,
+deleting it, and (where mail is configured) an anonymous patient emailing their link to themselves.
 
 Every read goes through appeals.access.get_owned_or_404, so another person's appeal (or an unknown
 id) is "not found". An anonymous patient reaches an appeal through its link /a/<id>/<key>, which
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import smtplib
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -25,17 +29,21 @@ from flask import (
 
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from ..services import appeals as appeal_service
 from ..access import get_owned_or_404, grant_to_session, scoped
+from ..accounts.mail import mail_configured, send_mail
+from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
+from .forms import ButtonForm
 from .intake import SHOWN_ONCE_KEY
 
 appeal_pages = Blueprint("appeal_pages", __name__)
 
-# Plain words for the contract's codes (shared/docs/matching-contract.md).
+# Plain words for the contract's codes (docs/matching-contract.md).
 REQUIREMENT_STATUS = {
     "met_in_request": "Met in the original request",
     "omitted": "In your records, left out of the request",
@@ -248,3 +256,60 @@ def open_link(appeal_id: str, key: str):
     grant_to_session(appeal)
     # Off the secret address, so it does not linger in the address bar.
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
+
+
+# ----------------------------------------------------------------------------------------------
+# An anonymous patient emails their own link to themselves (only where mail is configured)
+
+
+appeal_pages.add_app_template_global(mail_configured, "mail_configured")
+
+
+def _appeal_for_link(link: str):
+    """The anonymous appeal a link of ours opens (its key checked), else None."""
+    path = urlsplit(link or "").path
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    if endpoint != "appeal_pages.open_link":
+        return None
+    appeal = appeal_service.appeal_for_access_key(args["appeal_id"], args["key"])
+    if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
+        return None
+    return appeal
+
+
+@appeal_pages.post("/link/email")
+@limiter.limit(lambda: current_app.config["MAIL_RATE_LIMIT"])
+def email_link():
+    if not mail_configured():
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    link = request.form.get("link", "")
+    appeal = _appeal_for_link(link)
+    if appeal is None:
+        abort(404)
+    back = url_for("appeal_pages.show", appeal_id=appeal.id)
+    try:
+        address = normalize_email(request.form.get("email", ""))
+    except AccountError as error:
+        flash(f"The link was not sent: {error.message}", "error")
+        return redirect(back, code=303)
+    days = current_app.config["DEFAULT_RETENTION_DAYS"]
+    body = (
+        "Here is the link to the appeal you started. Anyone with it can open the appeal, so keep "
+        f"it private:\n\n{link}\n\nIt works until you delete the appeal, or {days} days after "
+        "you created it, when it is deleted for your privacy.\n\nYou asked for this email on the "
+        "appeal's page. If you did not, you can ignore it.\n"
+    )
+    try:
+        send_mail(address, "Your appeal link", body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.warning("sending an appeal link failed (mail server error)")
+        flash("The email could not be sent right now. Copy the link instead.", "error")
+        return redirect(back, code=303)
+    record_event("link_emailed", appeal)
+    flash("We sent the link to the address you gave. We did not keep the address.", "info")
+    return redirect(back, code=303)

@@ -2,7 +2,7 @@
 bar (it refreshes itself, no JavaScript), download the ZIP, retry failed rows, and fix invalid rows
 (one by one on a form, or as a file of just the fixed rows).
 
-Thin: appeals.batches does the work. Every page needs a signed-in user; every batch is looked up
+Thin: appeals.services.bulk does the work. Every page needs a signed-in user; every batch is looked up
 through appeals.access, so another clinic's batch answers 404.
 """
 
@@ -13,12 +13,9 @@ import io
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    stream_with_context, url_for)
-from flask_login import login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
 
 from ..services import bulk as bulk_service
 from ..letters import LETTER_KINDS
@@ -28,7 +25,11 @@ from ..delivery.manifest import neutralize
 from ..extensions import db
 from ..intake.columns import COLUMN_NAMES, COLUMNS, column_reference, normalize_label
 from ..intake.spreadsheet import SpreadsheetError
+from ..letter_templates.store import visible_templates
 from ..models.batches import RUNNING, Batch, BatchRow
+from ..privacy import delete_record, may_delete
+from .forms import ButtonForm
+from .forms.bulk import FixedRowsForm, MappingForm, RowForm, UploadForm
 
 bulk = Blueprint("bulk", __name__, url_prefix="/bulk")
 
@@ -37,29 +38,12 @@ REPORT_LIMIT = 500  # problems shown on the page; the CSV of invalid rows has th
 CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 
 
-class UploadForm(FlaskForm):
-    file = FileField("Spreadsheet (CSV or XLSX)", validators=[FileRequired("Choose a file.")])
-    letter = SelectField("Letter for rows whose letter column is empty", validators=[Optional()])
-
-
-class FixedRowsForm(FlaskForm):
-    file = FileField("File of fixed rows", validators=[FileRequired("Choose a file.")])
-
-
-class MappingForm(FlaskForm):
-    mapping = TextAreaField("Your column names", validators=[Optional(), Length(max=20_000)])
-
-
 def _letter_options() -> list[tuple[str, str]]:
     """The built-in kinds, then the library templates this user may use."""
     from .intake import LETTER_LABELS
 
     options = [("", "The letter that suits each row's outcome")]
     options += [(k, LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
-    try:
-        from ..letter_templates.store import visible_templates
-    except ImportError:
-        return options
     options += [(t.id, f"Template: {t.name}") for t in visible_templates(current_principal())]
     return options
 
@@ -135,7 +119,7 @@ def batch(batch_id: str):
         "bulk/batch.html", batch=record, progress=progress, report=report,
         report_limited=record.invalid_rows > 0 and len({p["row"] for p in report}) < record.invalid_rows,
         refresh=REFRESH_SECONDS if record.status == RUNNING else None,
-        fixed_form=FixedRowsForm(), retry_form=FlaskForm())
+        fixed_form=FixedRowsForm(), retry_form=ButtonForm())
 
 
 @bulk.get("/<batch_id>/archive")
@@ -153,7 +137,7 @@ def archive(batch_id: str):
 @login_required
 def retry(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     count = bulk_service.retry_failed(record)
     flash(f"{count} failed row(s) queued again." if count else "No row had failed.")
@@ -194,22 +178,6 @@ def upload_fixed(batch_id: str):
         return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
     flash(f"{fixed} row(s) fixed and queued; {still} still need changes.")
     return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
-
-
-def _row_form_class():
-    """A form with one field per contract column (built once: the columns are fixed)."""
-    fields = {}
-    for column in COLUMNS:
-        if column.name == "row":
-            continue
-        widget = TextAreaField if column.name in ("documentation", "denial_text",
-                                                  "original_request") else StringField
-        fields[column.name] = widget(column.name, description=column.description,
-                                     validators=[Optional(), Length(max=50_000)])
-    return type("RowForm", (FlaskForm,), fields)
-
-
-RowForm = _row_form_class()
 
 
 @bulk.route("/<batch_id>/rows/<int:row_number>", methods=["GET", "POST"])
@@ -305,3 +273,42 @@ def mapping():
             form.mapping.data = "\n".join(f"{h} = {c}" for h, c in record.mapping.items())
     return render_template("bulk/mapping.html", form=form, problems=problems,
                            columns=CASE_COLUMNS), (422 if problems else 200)
+
+
+# ----------------------------------------------------------------------------------------------
+# Deleting a batch now, with its rows, appeals and letters (appeals.privacy.delete_record)
+
+
+@bulk.route("/<batch_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(batch_id: str):
+    """GET asks; POST (with its CSRF token) deletes. Someone who may see the batch but did not
+    file it (and is not an admin) is told who can."""
+    record = get_owned_or_404(Batch, batch_id)
+    if not may_delete(record, current_user):
+        return render_template(
+            "accounts/message.html", title="You cannot delete this batch",
+            message="Only the person who filed this batch or an admin of your organization can "
+                    "delete it.",
+        ), 403
+    if request.method == "POST":
+        if not ButtonForm().validate_on_submit():
+            abort(400)
+        delete_record(record)
+        flash("The batch is deleted, with everything in it. It cannot be brought back.", "info")
+        return redirect(url_for("bulk.index"), code=303)
+    return render_template(
+        "bulk/delete.html", what="batch",
+        detail="Every row of the spreadsheet, every appeal made from it and every letter are "
+               "deleted now.",
+        back=url_for("bulk.batch", batch_id=record.id))
+
+
+@bulk.errorhandler(CSRFError)
+def _csrf_failed(error):
+    """A button pressed on a page left open too long: nothing was done; say so (400)."""
+    batch_id = (request.view_args or {}).get("batch_id")
+    link = url_for("bulk.batch", batch_id=batch_id) if batch_id else url_for("bulk.index")
+    return render_template("accounts/message.html", title="The form expired",
+                           message="This form had expired, so nothing was done. Please try again.",
+                           link=link), 400

@@ -14,13 +14,8 @@ from flask_wtf.csrf import CSRFError
 from ..access import current_principal, grant_to_session
 from ..audit import record_event
 from ..contract import CaseError, parse_case
-from .forms import (
-    MODE_CHECK,
-    IntakeForm,
-    apply_case_errors,
-    build_intake_form,
-    case_data,
-)
+from .forms.intake import MODE_CHECK, IntakeForm, build_intake_form
+from .intake_case import apply_case_errors, case_data
 
 intake = Blueprint("intake", __name__)
 

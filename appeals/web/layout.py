@@ -1,14 +1,13 @@
 """What every page shares: the navigation and the helpers base.html uses.
 
-Areas add their pages to the navigation by endpoint name. A link is shown only when its endpoint
-is registered, so base.html never breaks while an area is missing (or switched off).
+Areas add their pages to the navigation by endpoint name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 layout = Blueprint("layout", __name__)
@@ -27,16 +26,11 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("intake.start", "New appeal"),
     NavLink("appeal_pages.index", "My appeals", "signed_in"),
     NavLink("bulk.index", "Bulk", "signed_in"),
-    NavLink("templates.index", "Templates", "signed_in"),
+    NavLink("letter_library.index", "Templates", "signed_in"),
     NavLink("auth.login", "Sign in", "signed_out"),
     NavLink("auth.settings", "Account", "signed_in"),
     NavLink("auth.logout", "Sign out", "signed_in"),
 )
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """True when a view is registered under `endpoint` (lets a template link to optional areas)."""
-    return endpoint in current_app.view_functions
 
 
 def _signed_in() -> bool:
@@ -49,8 +43,6 @@ def nav_links() -> list[dict]:
     signed_in = _signed_in()
     links = []
     for link in NAV_LINKS:
-        if not has_endpoint(link.endpoint):
-            continue
         if link.audience == "signed_in" and not signed_in:
             continue
         if link.audience == "signed_out" and signed_in:
@@ -64,5 +56,3 @@ def nav_links() -> list[dict]:
         )
     return links
 
-
-layout.add_app_template_global(has_endpoint, "has_endpoint")

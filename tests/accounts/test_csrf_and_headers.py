@@ -144,7 +144,7 @@ def test_every_browser_form_needs_its_csrf_token(csrf_app):
     posting = {rule.endpoint for rule in app.url_map.iter_rules()
                if "POST" in rule.methods and not rule.rule.startswith("/api/")}
     # The "email me my link" form shows only once, right after an anonymous submission.
-    shown_once = {"auth.email_link"}
+    shown_once = {"appeal_pages.email_link"}
     assert posting - reached - shown_once == set(), "POST routes no page's form was found for"
     app.config.update(MAIL_SERVER="smtp.example.test", MAIL_SENDER="appeals@example.test")
     assert visitors["visitor"].post("/link/email", data={"link": "/", "email": "a@example.test"}).status_code == 400

@@ -8,7 +8,7 @@ from appeals.access import Principal
 from appeals.extensions import db
 from .records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME, make_appeal
 
-PARTIAL = '{% include "accounts/_email_link.html" %}'
+PARTIAL = '{% include "appeals/_email_link.html" %}'
 
 
 class RecordingSMTP:

@@ -14,7 +14,7 @@ from appeals.contract import parse_case
 from appeals.criteria import load_library
 from appeals.extensions import db
 from appeals.models import Appeal
-from appeals.web.forms import parse_documentation, question_field_name
+from appeals.web.forms.intake import parse_documentation, question_field_name
 
 from .conftest import (
     PATIENT_NAME,

@@ -1,7 +1,8 @@
 """The JSON API under /api/v1: its own blueprint, its own JSON errors, bearer tokens (no CSRF).
 
-Each area adds its routes in a module of this package, imported at the bottom. Every endpoint needs
-`Authorization: Bearer <token>` except those decorated with @public.
+One module per resource adds its routes (imported at the bottom), each described for the OpenAPI
+document with @document (openapi.py). Every endpoint needs `Authorization: Bearer <token>` except
+those decorated with @public.
 """
 
 from flask import Blueprint, g, jsonify, request
@@ -42,15 +43,5 @@ def _http_error(exc: HTTPException):
     return response, exc.code
 
 
-@api.get("/me")
-def me():
-    """Who the token belongs to: lets a script check its token."""
-    user = g.api_user
-    return jsonify({"email": user.email, "organization_id": user.organization_id, "role": user.role})
-
-
-from . import match  # noqa: E402,F401
-from . import appeals, openapi  # noqa: E402,F401
-from . import batches  # noqa: E402,F401
-from . import templates  # noqa: E402,F401
-from . import privacy  # noqa: E402,F401
+# Each resource's routes, added to `api` as they are imported.
+from . import account, appeals, batches, match, openapi, templates  # noqa: E402,F401

@@ -10,6 +10,7 @@ GET  /api/v1/batches/<id>/archive    the ZIP: manifest.csv and the letters (409 
                                      unless ?partial=true)
 POST /api/v1/batches/<id>/retry      queue the failed rows again (only those)
 POST /api/v1/batches/<id>/rows       multipart `file` of fixed rows (with their `row` numbers)
+DELETE /api/v1/batches/<id>          the batch, its rows, appeals and letters, now
 
 Every batch is scoped to the token's user and organization; another's id answers 404.
 """
@@ -25,8 +26,12 @@ from ...audit import record_event
 from ...intake.spreadsheet import SpreadsheetError
 from ...models.batches import RUNNING, Batch
 from . import api
-from .bodies import json_error as _error, read_json_body
-from .openapi import AUTH_RESPONSES, error_response, json_body
+from .bodies import delete_now, json_error as _error, read_json_body
+from .openapi import Binary, document
+from .schemas import (
+    ArchiveQuery, Batch as BatchOut, BatchCases, BatchList, BatchListQuery, BatchQuery, Case,
+    FixedRowsUpload, SpreadsheetUpload,
+)
 
 RETRY_AFTER_SECONDS = 2
 
@@ -55,7 +60,18 @@ def _letter_param() -> str | None:
     return (request.args.get("letter") or request.form.get("letter") or "").strip() or None
 
 
+_NOT_FOUND = "No such batch (or not yours)."
+
+
 @api.post("/batches")
+@document("Start a batch from a spreadsheet or a list of cases", tag="batches",
+          form=SpreadsheetUpload, json=[[Case], BatchCases], query=BatchQuery,
+          responses={202: BatchOut, 400: "No file, or a body that is not JSON.",
+                     413: "The upload is too large.",
+                     415: "Neither multipart/form-data nor JSON.",
+                     422: "Not a spreadsheet, no usable header, too many rows, or an unknown "
+                          "letter."},
+          headers={202: {"Location": "The batch's URL.", "Retry-After": "Seconds to wait."}})
 def create_batch():
     principal = current_principal()
     letter = _letter_param()
@@ -91,6 +107,8 @@ def create_batch():
 
 
 @api.get("/batches")
+@document("Your batches, newest first (progress without the validation reports)", tag="batches",
+          query=BatchListQuery, responses={200: BatchList, 400: "A limit that is not a number."})
 def list_batches():
     """The caller's (and their organization's) batches, newest first, without their reports."""
     from ...access import scoped
@@ -105,6 +123,8 @@ def list_batches():
 
 
 @api.get("/batches/<batch_id>")
+@document("A batch's progress and validation report", tag="batches",
+          responses={200: BatchOut, 404: _NOT_FOUND})
 def get_batch(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     response = jsonify(batch_json(batch))
@@ -114,6 +134,11 @@ def get_batch(batch_id: str):
 
 
 @api.get("/batches/<batch_id>/archive")
+@document("The ZIP of letters with manifest.csv", tag="batches", query=ArchiveQuery,
+          responses={200: Binary("application/zip", "manifest.csv (one line per row: outcome, "
+                                 "urgency, omitted and unmet requirements, deadline, letter file, "
+                                 "error) then one .docx per done row."),
+                     404: _NOT_FOUND, 409: "Still running (add ?partial=true)."})
 def get_batch_archive(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     partial = request.args.get("partial", "").lower() in ("1", "true", "yes")
@@ -130,6 +155,8 @@ def get_batch_archive(batch_id: str):
 
 
 @api.post("/batches/<batch_id>/retry")
+@document("Queue the failed rows again (`retried`: 202 when some were, 200 when none had failed)",
+          tag="batches", responses={202: BatchOut, 200: BatchOut, 404: _NOT_FOUND})
 def retry_batch(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     retried = bulk_service.retry_failed(batch)
@@ -139,6 +166,10 @@ def retry_batch(batch_id: str):
 
 
 @api.post("/batches/<batch_id>/rows")
+@document("Send fixed versions of invalid rows (`fixed`: 202 when some were, 200 when none)",
+          tag="batches", form=FixedRowsUpload,
+          responses={202: BatchOut, 200: BatchOut, 400: "No file.", 404: _NOT_FOUND,
+                     422: "Not usable, or a row that was not invalid."})
 def fix_batch_rows(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     upload = request.files.get("file")
@@ -154,167 +185,11 @@ def fix_batch_rows(batch_id: str):
     return jsonify(payload), 202 if fixed else 200
 
 
-# ---------------------------------------------------------------------------------------------
-# OpenAPI
-
-BATCH_ID = {
-    "name": "batch_id", "in": "path", "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-    "description": "The batch's id (from POST /api/v1/batches).",
-}
-_BATCH_REF = {"$ref": "#/components/schemas/Batch"}
-
-OPENAPI_SCHEMAS = {
-    "Batch": {
-        "type": "object",
-        "required": ["id", "status", "total", "done", "failed", "pending", "invalid", "rows",
-                     "errors", "links"],
-        "properties": {
-            "id": {"type": "string"},
-            "filename": {"type": "string"},
-            "status": {"type": "string", "enum": ["staged", "running", "finished"]},
-            "total": {"type": "integer", "description": "Letters expected (valid rows)."},
-            "done": {"type": "integer"},
-            "failed": {"type": "integer"},
-            "pending": {"type": "integer"},
-            "invalid": {"type": "integer", "description": "Rows that failed validation."},
-            "rows": {"type": "integer", "description": "Data rows in the file."},
-            "created_at": {"type": ["string", "null"], "format": "date-time"},
-            "finished_at": {"type": ["string", "null"], "format": "date-time"},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "errors": {
-                "type": "array",
-                "description": "The validation report: one item per problem.",
-                "items": {
-                    "type": "object",
-                    "required": ["row", "column", "field", "message"],
-                    "properties": {
-                        "row": {"type": "integer", "description": "As the spreadsheet numbers it "
-                                "(or the case's 1-based position in a JSON list)."},
-                        "column": {"type": "string", "description": "As the file's header spells it."},
-                        "field": {"type": "string", "description": "The contract column."},
-                        "message": {"type": "string"},
-                    },
-                },
-            },
-            "retried": {"type": "integer"},
-            "fixed": {"type": "integer"},
-            "still_invalid": {"type": "integer"},
-            "links": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    },
-}
-
-_LETTER_PARAM = {
-    "name": "letter", "in": "query", "required": False, "schema": {"type": "string"},
-    "description": "The letter for rows that do not name one: a built-in kind (patient, "
-                   "clinician, advocate, checklist, correction) or a template id.",
-}
-
-OPENAPI_PATHS = {
-    "/api/v1/batches": {
-        "get": {
-            "summary": "Your batches, newest first (progress without the validation reports)",
-            "operationId": "listBatches",
-            "parameters": [{"name": "limit", "in": "query", "required": False,
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 200,
-                                       "default": 50}}],
-            "responses": {
-                "200": json_body({"type": "object", "required": ["batches"], "properties": {
-                    "batches": {"type": "array", "items": _BATCH_REF}}}, "The batches."),
-                "400": error_response("A limit that is not a number."),
-                **AUTH_RESPONSES,
-            },
-        },
-        "post": {
-            "summary": "Start a batch from a spreadsheet or a list of cases",
-            "operationId": "createBatch",
-            "parameters": [_LETTER_PARAM],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {"schema": {
-                        "type": "object", "required": ["file"],
-                        "properties": {"file": {"type": "string", "format": "binary",
-                                                "description": "CSV (UTF-8, comma or semicolon) "
-                                                               "or XLSX"},
-                                       "letter": {"type": "string"}}}},
-                    "application/json": {"schema": {"oneOf": [
-                        {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
-                        {"type": "object", "required": ["cases"], "properties": {
-                            "cases": {"type": "array",
-                                      "items": {"$ref": "#/components/schemas/Case"}},
-                            "letter": {"type": "string"}}},
-                    ]}},
-                },
-            },
-            "responses": {
-                "202": json_body(_BATCH_REF, "Rows checked and valid ones queued; `errors` "
-                                             "names each invalid row's column and problem."),
-                "400": error_response("No file, or a body that is not JSON."),
-                "413": error_response("The upload is too large."),
-                "415": error_response("Neither multipart/form-data nor JSON."),
-                "422": error_response("Not a spreadsheet, no usable header, too many rows, or "
-                                      "an unknown letter."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/batches/{batch_id}": {
-        "get": {
-            "summary": "A batch's progress and validation report",
-            "operationId": "getBatch",
-            "parameters": [BATCH_ID],
-            "responses": {"200": json_body(_BATCH_REF, "Progress and report."),
-                          "404": error_response("No such batch (or not yours)."),
-                          **AUTH_RESPONSES},
-        }
-    },
-    "/api/v1/batches/{batch_id}/archive": {
-        "get": {
-            "summary": "The ZIP of letters with manifest.csv",
-            "operationId": "getBatchArchive",
-            "parameters": [BATCH_ID, {"name": "partial", "in": "query", "required": False,
-                                      "schema": {"type": "boolean"},
-                                      "description": "The letters so far, while running."}],
-            "responses": {
-                "200": {"description": "manifest.csv (one line per row: outcome, urgency, "
-                                       "omitted and unmet requirements, deadline, letter file, "
-                                       "error) then one .docx per done row.",
-                        "content": {"application/zip": {}}},
-                "404": error_response("No such batch (or not yours)."),
-                "409": error_response("Still running (add ?partial=true)."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/batches/{batch_id}/retry": {
-        "post": {
-            "summary": "Queue the failed rows again",
-            "operationId": "retryBatch",
-            "parameters": [BATCH_ID],
-            "responses": {"202": json_body(_BATCH_REF, "Failed rows queued (`retried`)."),
-                          "200": json_body(_BATCH_REF, "Nothing had failed."),
-                          "404": error_response("No such batch (or not yours)."),
-                          **AUTH_RESPONSES},
-        }
-    },
-    "/api/v1/batches/{batch_id}/rows": {
-        "post": {
-            "summary": "Send fixed versions of invalid rows",
-            "operationId": "fixBatchRows",
-            "parameters": [BATCH_ID],
-            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary",
-                                        "description": "The fixed rows, each with a `row` "
-                                                       "column naming its original row."}}}}}},
-            "responses": {"202": json_body(_BATCH_REF, "Fixed rows queued (`fixed`)."),
-                          "200": json_body(_BATCH_REF, "No row became valid."),
-                          "400": error_response("No file."),
-                          "404": error_response("No such batch (or not yours)."),
-                          "422": error_response("Not usable, or a row that was not invalid."),
-                          **AUTH_RESPONSES},
-        }
-    },
-}
+@api.delete("/batches/<batch_id>")
+@document("Delete the batch now: its rows, the appeals made from them and their letters (cannot "
+          "be undone)", tag="batches",
+          responses={204: None, 404: _NOT_FOUND,
+                     403: "You may see this batch but did not file it and are not an admin of "
+                          "its organization."})
+def delete_batch(batch_id: str):
+    return delete_now(get_owned_or_404(Batch, batch_id), "batch")

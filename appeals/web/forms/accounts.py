@@ -1,11 +1,11 @@
-"""Browser forms for accounts (Flask-WTF: every one carries a CSRF token)."""
+"""The accounts and organization pages' forms (Flask-WTF: every one carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, normalize_email
+from ...accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, normalize_email
 
 
 def _valid_email(form, field) -> None:
@@ -51,10 +51,6 @@ class JoinForm(FlaskForm):
         "Password again", validators=[DataRequired("Enter the password again."),
                                       EqualTo("password", "The two passwords differ.")]
     )
-
-
-class ButtonForm(FlaskForm):
-    """A form that is only a button (sign out, revoke, remove): the CSRF token is its content."""
 
 
 class TokenForm(FlaskForm):

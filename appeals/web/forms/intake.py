@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
-from ..contract import PLAN_TYPES, CaseError
+from ...contract import PLAN_TYPES
 
 PLAN_LABELS = {
     "employer": "Through an employer (a job's group health plan)",
@@ -264,7 +264,7 @@ class IntakeForm(FlaskForm):
 # The chosen service's questions as fields
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
+def read_attr(obj: Any, key: str, default: Any = None) -> Any:
     """Questions and services may be objects or dicts; read either."""
     if isinstance(obj, dict):
         return obj.get(key, default)
@@ -277,8 +277,8 @@ def _choice_pairs(choices) -> list[tuple[str, str]]:
         if isinstance(choice, (list, tuple)) and len(choice) == 2:
             pairs.append((str(choice[0]), str(choice[1])))
         elif isinstance(choice, dict) or hasattr(choice, "value"):
-            value = _get(choice, "value", _get(choice, "id"))
-            pairs.append((str(value), str(_get(choice, "label", _get(choice, "text", value)))))
+            value = read_attr(choice, "value", read_attr(choice, "id"))
+            pairs.append((str(value), str(read_attr(choice, "label", read_attr(choice, "text", value)))))
         else:
             pairs.append((str(choice), str(choice)))
     return pairs
@@ -292,14 +292,14 @@ def question_field_name(question_id: str) -> str:
 
 
 def _question_field(question):
-    label = _get(question, "text")
-    help_text = _get(question, "help") or ""
-    kind = _get(question, "type")
+    label = read_attr(question, "text")
+    help_text = read_attr(question, "help") or ""
+    kind = read_attr(question, "type")
     if kind == "yes_no":
         return RadioField(label, choices=as_choices(YES_NO_CHOICES), default="", validators=[Optional()],
                           description=help_text)
     if kind == "choice":
-        pairs = _choice_pairs(_get(question, "choices"))
+        pairs = _choice_pairs(read_attr(question, "choices"))
         return RadioField(label, choices=as_choices(pairs + [("", "I don't know")]), default="",
                           validators=[Optional()], description=help_text)
     if kind == "date":
@@ -311,11 +311,11 @@ def _question_field(question):
 
 
 def _is_number(form, field):
-    if _number(field.data) is None:
+    if parse_number(field.data) is None:
         raise ValidationError(f"“{(field.data or '')[:40]}” is not a number. Enter digits only, like 6.")
 
 
-def _number(text: str | None) -> int | float | None:
+def parse_number(text: str | None) -> int | float | None:
     text = (text or "").strip()
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return None
@@ -329,7 +329,7 @@ def build_intake_form(questions=(), *, letter_kinds=(), templates=(), **kwargs) 
     attrs = {}
     names = []
     for question in questions:
-        name = question_field_name(str(_get(question, "id")))
+        name = question_field_name(str(read_attr(question, "id")))
         if name in attrs or name in IntakeForm.__dict__:
             continue
         attrs[name] = _question_field(question)
@@ -344,7 +344,7 @@ def build_intake_form(questions=(), *, letter_kinds=(), templates=(), **kwargs) 
 
 
 # ---------------------------------------------------------------------------------------------
-# Form -> contract case
+# The notes, one per line
 
 
 @dataclass
@@ -384,110 +384,3 @@ def parse_documentation(text: str | None) -> tuple[list[DocumentationLine], list
                 continue
         notes.append(DocumentationLine(number, line, date))
     return notes, errors
-
-
-def _text(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
-def _answers(form: IntakeForm) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for field, question in form.question_fields:
-        kind = _get(question, "type")
-        qid = str(_get(question, "id"))
-        if kind == "yes_no":
-            if field.data in ("yes", "no"):
-                answers[qid] = field.data == "yes"
-        elif kind == "number":
-            number = _number(field.data)
-            if number is not None:
-                answers[qid] = number
-        elif kind == "date":
-            if field.data:
-                answers[qid] = field.data.isoformat()
-        elif _text(field.data) is not None:
-            answers[qid] = _text(field.data)
-    return answers
-
-
-def case_data(form: IntakeForm, service_id: str) -> tuple[dict[str, Any], list[DocumentationLine]]:
-    """The case as the JSON API would receive it (dates as ISO strings), plus the note lines
-    (to name the line of a note the contract refuses)."""
-    data: dict[str, Any] = {"service": service_id, "plan_type": form.plan_type.data}
-    if _text(form.payer.data):
-        data["payer"] = _text(form.payer.data)
-    patient = {
-        "name": _text(form.patient_name.data),
-        "date_of_birth": form.patient_dob.data.isoformat() if form.patient_dob.data else None,
-        "member_id": _text(form.member_id.data),
-    }
-    patient = {key: value for key, value in patient.items() if value is not None}
-    if patient:
-        data["patient"] = patient
-    if form.mode.data == MODE_APPEAL:
-        denial: dict[str, Any] = {"notice_date": form.notice_date.data.isoformat()}
-        if form.received_date.data:
-            denial["received_date"] = form.received_date.data.isoformat()
-        for key, field in (("text", form.denial_text), ("code", form.denial_code),
-                           ("reference", form.denial_reference)):
-            if _text(field.data):
-                denial[key] = _text(field.data)
-        data["denial"] = denial
-    if _text(form.original_request.data):
-        data["original_request"] = _text(form.original_request.data)
-    notes, _ = parse_documentation(form.documentation.data)
-    source = _text(form.documentation_source.data)
-    if notes:
-        data["documentation"] = [
-            {key: value for key, value in (("text", note.text), ("date", note.date),
-                                           ("source", source)) if value is not None}
-            for note in notes
-        ]
-    answers = _answers(form)
-    if answers:
-        data["answers"] = answers
-    return data, notes
-
-
-# Contract field path -> form field name.
-_CASE_FIELDS = {
-    "service": "service",
-    "plan_type": "plan_type",
-    "payer": "payer",
-    "patient": "patient_name",
-    "patient.name": "patient_name",
-    "patient.date_of_birth": "patient_dob",
-    "patient.member_id": "member_id",
-    "denial": "notice_date",
-    "denial.notice_date": "notice_date",
-    "denial.received_date": "received_date",
-    "denial.text": "denial_text",
-    "denial.code": "denial_code",
-    "denial.reference": "denial_reference",
-    "original_request": "original_request",
-    "documentation": "documentation",
-}
-_DOC_ITEM = re.compile(r"^documentation\[(\d+)\](?:\.(\w+))?$")
-
-
-def apply_case_errors(form: IntakeForm, error: CaseError, notes: list[DocumentationLine]) -> None:
-    """Put each contract error next to the form field it came from."""
-    by_question = {str(_get(q, "id")): field.name for field, q in form.question_fields}
-    for item in error.errors:
-        path, message = item["field"], item["message"]
-        doc = _DOC_ITEM.match(path)
-        if doc:
-            index = int(doc.group(1))
-            if doc.group(2) == "source":
-                form.add_error("documentation_source", message)
-            else:
-                line = notes[index].line_number if index < len(notes) else index + 1
-                form.add_error("documentation", f"Line {line}: {message}")
-        elif path.startswith("answers."):
-            form.add_error(by_question.get(path[len("answers."):]), message)
-        elif path == "answers":
-            form.add_error(None, f"Answers: {message}")
-        else:
-            form.add_error(_CASE_FIELDS.get(path), message if path in _CASE_FIELDS
-                           else f"{path}: {message}")

@@ -1,4 +1,5 @@
-"""The template library pages: list, upload (with the check report), versions, sharing, clone,
+"""The letter library pages (blueprint `letter_library`, under /templates): the advocates' Word
+letter templates: list, upload (with the check report), versions, sharing, clone,
 preview against the sample cases, and the variables reference with the authoring guide.
 
 Thin: every decision is in appeals.letter_templates (check, store, preview). A template another
@@ -16,61 +17,25 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
 
 from ..access import current_principal
 from ..extensions import db
 from ..letter_templates import store
-from ..models.templates import ORGANIZATION, PRIVATE, PUBLIC, LetterTemplate, TemplatePreviewPage
+from ..models.templates import ORGANIZATION, LetterTemplate, TemplatePreviewPage
+from .forms.letter_library import ActionForm, SettingsForm, UploadForm, VersionForm
 
-templates = Blueprint("templates", __name__, url_prefix="/templates")
+letter_library = Blueprint("letter_library", __name__, url_prefix="/templates")
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PREVIEW_REFRESH_SECONDS = 3
-VISIBILITY_CHOICES = [
-    SelectChoice(PRIVATE, "Private — only me"),
-    SelectChoice(ORGANIZATION, "My organization — everyone in my organization can use it"),
-    SelectChoice(PUBLIC, "Public — every user of this service can use it"),
-]
-
-
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 
-@templates.app_template_filter("backticks_to_code")
+@letter_library.app_template_filter("backticks_to_code")
 def backticks_to_code(text: str | None) -> Markup:
     """Check messages quote tags in `backticks`; show those as <code> (everything escaped)."""
     escaped = str(escape(text or ""))
     return Markup(_BACKTICKS.sub(r"<code>\1</code>", escaped))
-
-
-class UploadForm(FlaskForm):
-    file = FileField("Word template (.docx)", validators=[FileRequired("choose a .docx file")])
-    name = StringField("Name", validators=[InputRequired("give the template a name"),
-                                           Length(max=store.MAX_NAME)])
-    description = TextAreaField("Description", validators=[Optional(),
-                                                           Length(max=store.MAX_DESCRIPTION)])
-    visibility = RadioField("Who can use it", choices=VISIBILITY_CHOICES, default=PRIVATE)
-
-
-class VersionForm(FlaskForm):
-    file = FileField("New version (.docx)", validators=[FileRequired("choose a .docx file")])
-
-
-class SettingsForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired("give the template a name"),
-                                           Length(max=store.MAX_NAME)])
-    description = TextAreaField("Description", validators=[Optional(),
-                                                           Length(max=store.MAX_DESCRIPTION)])
-    visibility = RadioField("Who can use it", choices=VISIBILITY_CHOICES)
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: CSRF only."""
 
 
 def _visible_or_404(template_id: str) -> LetterTemplate:
@@ -104,19 +69,19 @@ def _index(form: UploadForm, report=None, status: int = 200):
         else:
             public.append(template)
     return render_template(
-        "library/index.html", form=form, report=report, mine=mine, organization=organization,
+        "letter_library/index.html", form=form, report=report, mine=mine, organization=organization,
         public=public, builtins=_builtins(), action_form=ActionForm(),
         in_organization=principal.organization_id is not None,
     ), status
 
 
-@templates.get("/")
+@letter_library.get("/")
 @login_required
 def index():
     return _index(UploadForm())
 
 
-@templates.post("/")
+@letter_library.post("/")
 @login_required
 def upload():
     form = UploadForm()
@@ -135,7 +100,7 @@ def upload():
         return _index(form, report=exc.report.to_json(), status=422)
     store.request_preview(template.current_version)
     flash(_accepted_message(report), "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return redirect(url_for("letter_library.show", template_id=template.id))
 
 
 def _accepted_message(report) -> str:
@@ -145,7 +110,7 @@ def _accepted_message(report) -> str:
     return "Template saved. Its preview is being rendered."
 
 
-@templates.get("/<template_id>")
+@letter_library.get("/<template_id>")
 @login_required
 def show(template_id: str):
     template = _visible_or_404(template_id)
@@ -159,14 +124,14 @@ def _show(template: LetterTemplate, version_form=None, settings_form=None, rejec
         formdata=None, name=template.name, description=template.description,
         visibility=template.visibility)
     return render_template(
-        "library/show.html", template=template, version=template.current_version, mine=mine,
+        "letter_library/show.html", template=template, version=template.current_version, mine=mine,
         version_form=version_form or VersionForm(), settings_form=settings_form,
         action_form=ActionForm(), rejected=rejected,
         in_organization=current_principal().organization_id is not None,
     ), status
 
 
-@templates.post("/<template_id>/versions")
+@letter_library.post("/<template_id>/versions")
 @login_required
 def add_version(template_id: str):
     template = _owned_or_404(template_id)
@@ -181,10 +146,10 @@ def add_version(template_id: str):
     store.request_preview(version)
     flash(f"Version {version.number} saved. " + _accepted_message(report).split(". ", 1)[-1],
           "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return redirect(url_for("letter_library.show", template_id=template.id))
 
 
-@templates.post("/<template_id>/settings")
+@letter_library.post("/<template_id>/settings")
 @login_required
 def settings(template_id: str):
     template = _owned_or_404(template_id)
@@ -199,7 +164,7 @@ def settings(template_id: str):
         getattr(form, exc.field).errors.append(str(exc))
         return _show(template, settings_form=form, status=422)
     flash("Saved.", "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return redirect(url_for("letter_library.show", template_id=template.id))
 
 
 def _show_copy(template):
@@ -207,10 +172,10 @@ def _show_copy(template):
     store.request_preview(template.current_version)
     flash("Copied into your templates. Download it, edit it in Word, and upload it as a new "
           "version.", "info")
-    return redirect(url_for("templates.show", template_id=template.id))
+    return redirect(url_for("letter_library.show", template_id=template.id))
 
 
-@templates.post("/<template_id>/clone")
+@letter_library.post("/<template_id>/clone")
 @login_required
 def clone(template_id: str):
     source = _visible_or_404(template_id)
@@ -220,7 +185,7 @@ def clone(template_id: str):
     return _show_copy(template)
 
 
-@templates.post("/builtin/<kind>/clone")
+@letter_library.post("/builtin/<kind>/clone")
 @login_required
 def clone_builtin(kind: str):
     if kind not in {b["kind"] for b in _builtins()}:
@@ -231,7 +196,7 @@ def clone_builtin(kind: str):
     return _show_copy(template)
 
 
-@templates.post("/<template_id>/delete")
+@letter_library.post("/<template_id>/delete")
 @login_required
 def delete(template_id: str):
     from ..privacy import delete_record
@@ -242,10 +207,10 @@ def delete(template_id: str):
     name = template.name
     delete_record(template)  # its versions and preview pages go with it
     flash(f"Deleted the template “{name}”. Letters already written with it are kept.", "info")
-    return redirect(url_for("templates.index"))
+    return redirect(url_for("letter_library.index"))
 
 
-@templates.get("/builtin/<kind>.docx")
+@letter_library.get("/builtin/<kind>.docx")
 def download_builtin(kind: str):
     from ..letters import LETTER_KINDS, builtin_template_bytes
 
@@ -255,7 +220,7 @@ def download_builtin(kind: str):
         "Content-Disposition": f'attachment; filename="{kind}-letter-template.docx"'})
 
 
-@templates.get("/<template_id>/download")
+@letter_library.get("/<template_id>/download")
 @login_required
 def download(template_id: str):
     template = _visible_or_404(template_id)
@@ -266,29 +231,29 @@ def download(template_id: str):
         "Content-Disposition": f'attachment; filename="{version.filename}"'})
 
 
-@templates.get("/<template_id>/preview")
+@letter_library.get("/<template_id>/preview")
 @login_required
 def preview(template_id: str):
     template = _visible_or_404(template_id)
     version = template.current_version
     waiting = version.preview_status == store.QUEUED
-    return render_template("library/preview.html", template=template, version=version,
+    return render_template("letter_library/preview.html", template=template, version=version,
                            waiting=waiting, refresh=PREVIEW_REFRESH_SECONDS,
                            action_form=ActionForm(),
                            mine=store.can_edit(current_principal(), template))
 
 
-@templates.post("/<template_id>/preview")
+@letter_library.post("/<template_id>/preview")
 @login_required
 def rerender_preview(template_id: str):
     template = _owned_or_404(template_id)  # a preview costs a render: the owner's call
     if not ActionForm().validate_on_submit():
         abort(400)
     store.request_preview(template.current_version, explicit=True)
-    return redirect(url_for("templates.preview", template_id=template.id))
+    return redirect(url_for("letter_library.preview", template_id=template.id))
 
 
-@templates.get("/<template_id>/preview/<version_id>/<sample>/<int:page>.png")
+@letter_library.get("/<template_id>/preview/<version_id>/<sample>/<int:page>.png")
 @login_required
 def preview_page(template_id: str, version_id: str, sample: str, page: int):
     template = _visible_or_404(template_id)
@@ -302,16 +267,16 @@ def preview_page(template_id: str, version_id: str, sample: str, page: int):
     return Response(image.png, mimetype="image/png")
 
 
-@templates.get("/library.css")
+@letter_library.get("/library.css")
 def stylesheet():
-    css = render_template("library/library.css")
+    css = render_template("letter_library/library.css")
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@templates.get("/variables")
+@letter_library.get("/variables")
 def variables():
     """Every letter variable (from the renderer's own schema) and the authoring guide."""
     from ..letters.schema import context_variables
 
-    return render_template("library/variables.html", variables=context_variables(),
+    return render_template("letter_library/variables.html", variables=context_variables(),
                            signed_in=current_user.is_authenticated)
