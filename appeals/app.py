@@ -1,8 +1,10 @@
 """The application factory: settings, then everything the app installs, each listed here.
 
 `create_app()` reads the settings (appeals/settings.py), then registers the extensions, the
-blueprints, the error handlers and request hooks, and the CLI commands. Nothing is installed as a
-side effect of importing or registering something else.
+blueprints, the error handlers and the request hooks. Nothing is installed as a side effect of
+importing or registering something else. The commands are not added here: the `appeals` command
+(appeals/cli, a FlaskGroup) creates this app for the commands that need one, so the CLI sits above
+the app in the layers rather than in an import circle with it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
-    register_commands(app)
     return app
 
 
@@ -86,12 +87,6 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(sessions.expire_stale_session)
     app.after_request(security.add_headers)
     app.after_request(security.log_request)
-
-
-def register_commands(app: Flask) -> None:
-    # The `appeals` command (appeals.cli, a FlaskGroup) creates this app for commands needing one;
-    # nothing is added to `flask` itself beyond Flask-Migrate's `db`.
-    return None
 
 
 def _sqlite_for_several_processes(connection, _record) -> None:

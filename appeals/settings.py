@@ -84,8 +84,6 @@ class Settings(BaseSettings):
     SWEEP_INTERVAL: float = 60
     STUCK_RENDERING_AFTER: float | None = None
     STUCK_QUEUED_AFTER: float = 900
-    # Test-only: seconds each render waits first, so a test can kill a worker mid-task.
-    TEST_RENDER_DELAY: float = 0
 
     # --- Bulk --------------------------------------------------------------------------------
     BULK_MAX_BYTES: int = 10 * MEBIBYTE  # also capped by MAX_CONTENT_LENGTH
