@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(sessions.load_user)
     limiter.init_app(app)
     talisman.init_app(app, **security.talisman_options(app.config))
     proxies = app.config["TRUSTED_PROXY_COUNT"]
@@ -75,6 +76,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (layout, intake, appeal_pages, bulk, letter_library, auth, organization, api):
         app.register_blueprint(blueprint)
+    # The JSON API authenticates every request with a bearer token, never a cookie: no CSRF token.
+    csrf.exempt(api)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -14,7 +14,7 @@ from flask import current_app, flash, session
 from flask_login import current_user, login_user, logout_user
 
 from ..access import SESSION_GRANTS_KEY
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import User
 
 LOGIN_AT = "login_at"
@@ -26,8 +26,8 @@ PASSWORD_MARK = "password_mark"
 _SEEN_RESOLUTION = 30
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader (registered in app.register_extensions)."""
     try:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):

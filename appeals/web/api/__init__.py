@@ -9,10 +9,8 @@ from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from ...accounts.tokens import user_for_token
-from ...extensions import csrf
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(api)
 
 _PUBLIC_ENDPOINTS: set[str] = set()
 
