@@ -16,7 +16,7 @@ from typing import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask, current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 
 from ...contract import Case
 from ...criteria import load_library
@@ -130,7 +130,7 @@ def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None 
             report()
     else:
         # Enough chunks that both ends stay busy, few enough that commits stay rare.
-        size = max(COMMIT_EVERY, min(100, len(row_ids) // (processes * 4) or 1))
+        size = max(COMMIT_EVERY, min(200, len(row_ids) // (processes * 4) or 1))
         chunks = [row_ids[i:i + size] for i in range(0, len(row_ids), size)]
         app = current_app._get_current_object()
         _warm_up()  # loaded once here, shared with every child by fork
@@ -170,6 +170,15 @@ def _child_start(app: Flask) -> None:
     _child_context = app.app_context()
     _child_context.push()
     db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+    if db.engine.dialect.name == "sqlite":
+        event.listen(db.engine, "connect", _commit_without_fsync)
+
+
+def _commit_without_fsync(connection, _record) -> None:
+    # In WAL mode a commit then waits for no fsync (a crash keeps the database whole, losing at
+    # most the last commits): this work is redone anyway when interrupted, and its result is
+    # the ZIP. Only this process's connections.
+    connection.execute("PRAGMA synchronous = NORMAL")
 
 
 def _child_chunk(batch_id: str, row_ids: list[int]) -> None:
