@@ -111,7 +111,7 @@ def variables(as_json: bool) -> None:
 def add(file: str, name: str, email: str, description: str, visibility: str) -> None:
     """Check FILE and add it to EMAIL's library (refused, with the report, if it fails)."""
     from ..access import Principal
-    from ..letter_templates import store
+    from ..services import letter_library as store
     from .accounts import _user_or_exit
 
     user = _user_or_exit(email)
@@ -136,7 +136,7 @@ def add(file: str, name: str, email: str, description: str, visibility: str) -> 
 def list_templates(email: str | None) -> None:
     """The library templates a user may use (and the built-in letter kinds)."""
     from ..access import Principal
-    from ..letter_templates import store
+    from ..services import letter_library as store
     from ..letters import KIND_LABELS, LETTER_KINDS
     from .accounts import _user_or_exit
 

@@ -25,7 +25,7 @@ from ..delivery.manifest import neutralize
 from ..extensions import db
 from ..intake.columns import COLUMN_NAMES, COLUMNS, column_reference, normalize_label
 from ..intake.spreadsheet import SpreadsheetError
-from ..letter_templates.store import visible_templates
+from ..services.letter_library import visible_templates
 from ..models.batches import RUNNING, Batch, BatchRow
 from ..privacy import delete_record, may_delete
 from .forms import ButtonForm

@@ -45,7 +45,7 @@ def _letter_kind_choices() -> list[tuple[str, str]]:
 
 def _template_choices() -> list[tuple[str, str]]:
     """The letter templates the caller may use (their own, their organization's, public ones)."""
-    from ..letter_templates.store import visible_templates
+    from ..services.letter_library import visible_templates
 
     return [(template.id, template.name) for template in visible_templates(current_principal())]
 
@@ -145,7 +145,7 @@ def start():
         apply_case_errors(form, error, notes)
         return _render(form, library, service, 422)
     from ..services import appeals as appeal_service
-    from ..letter_templates.store import resolve_template_for
+    from ..services.letter_library import resolve_template_for
 
     principal = current_principal()
     version_id = None

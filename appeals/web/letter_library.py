@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from ..access import current_principal
 from ..extensions import db
-from ..letter_templates import store
+from ..services import letter_library as store
 from ..models.templates import ORGANIZATION, LetterTemplate, TemplatePreviewPage
 from .forms.letter_library import ActionForm, SettingsForm, UploadForm, VersionForm
 

@@ -166,7 +166,7 @@ def test_a_library_template_writes_the_letter_and_the_version_is_recorded(librar
     from appeals.services import appeals as jobs
     from appeals.access import Principal
     from appeals.contract import Case
-    from appeals.letter_templates import store
+    from appeals.services import letter_library as store
     from appeals.letter_templates.samples import samples
     from appeals.letters.text import docx_text
     from appeals.models import Appeal, User

@@ -154,7 +154,7 @@ def test_nothing_in_the_log_names_the_patient(client, app, caplog):
 
 def test_signed_in_user_can_pick_their_template_and_others_cannot(app, user):
     from appeals.access import Principal
-    from appeals.letter_templates.store import clone_builtin
+    from appeals.services.letter_library import clone_builtin
     from tests.accounts.conftest import sign_in
     from tests.conftest import make_user
 

@@ -76,7 +76,7 @@ def _template_version(template: str | None) -> str | None:
     current version) or one of its version ids, and must be visible to the caller."""
     if template is None:
         return None
-    from ...letter_templates.store import resolve_template_for
+    from ...services.letter_library import resolve_template_for
     from ...letters import TemplateError
 
     try:

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...contract import Case, MatchResult
-from ...letter_templates.store import MAX_DESCRIPTION, MAX_NAME
+from ...services.letter_library import MAX_DESCRIPTION, MAX_NAME
 
 Timestamp = str  # ISO 8601, UTC
 Visibility = Literal["private", "organization", "public"]

@@ -21,7 +21,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request, url_for
 
 from ...access import current_principal
-from ...letter_templates import check_docx, store
+from ...letter_templates import check_docx
+from ...services import letter_library as store
 from ...models.templates import LetterTemplate, TemplateVersion
 from . import api
 from .bodies import json_error as _error

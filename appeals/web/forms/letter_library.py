@@ -8,7 +8,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...letter_templates import store
+from ...services import letter_library as store
 from ...models.templates import ORGANIZATION, PRIVATE, PUBLIC
 
 VISIBILITY_CHOICES = [

@@ -1,5 +1,5 @@
-"""The template library's records: who may see and change which template, storing checked
-versions, and turning a template into a PreparedTemplate for the letter jobs.
+"""The letter library (advocates' Word templates) in the database: who may see and change which
+template, storing checked versions, and turning a template into a PreparedTemplate for letters.
 
 Not pure (database). The web pages, the API, the CLI and the bulk importer all go through here:
 
@@ -29,7 +29,7 @@ from ..extensions import db
 from ..models.templates import (
     ORGANIZATION, PRIVATE, PUBLIC, VISIBILITIES, LetterTemplate, TemplateVersion,
 )
-from .check import CheckReport, check_docx
+from ..letter_templates.check import CheckReport, check_docx
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 2000
@@ -322,7 +322,7 @@ def run_preview(version_id: str, *, images: bool | None = None) -> None:
     """Render the version against the sample cases and store texts, errors and page images.
 
     Idempotent: a redelivered task replaces the previous result."""
-    from .preview import render_samples
+    from ..letter_templates.preview import render_samples
     from ..models.base import utcnow
     from ..models.templates import TemplatePreviewPage
 
