@@ -18,7 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DBAPIError
 
 from . import privacy
-from .letter_templates import store
+from .services import letter_library as store
 from .services import appeals, bulk
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from ..access import Principal, assign_owner, current_principal
 from ..contract import Case
 from ..extensions import db
-from ..letter_templates.store import check_version_access
+from .letter_library import check_version_access
 from ..letters import LETTER_KINDS, default_kind
 from ..matching import match_case
 from ..models.appeals import FAILED, QUEUED, RENDERING, Appeal, Letter

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from ..contract import Case, MatchResult
 from ..delivery.archive import download_name
 from ..extensions import db
-from ..letter_templates.store import prepared_version
+from .letter_library import prepared_version
 from ..letters import TemplateError, render_letter
 from ..letters.text import docx_text
 from ..models.appeals import DONE, FAILED, RENDERING, Appeal, Letter

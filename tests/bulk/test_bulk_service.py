@@ -283,7 +283,7 @@ def test_sample_csv_is_valid_and_matches_the_example(app):
 def test_letter_column_names_a_library_template_and_records_its_version(app, clinic):
     from appeals.access import Principal
     from appeals.letters import builtin_template_bytes
-    from appeals.letter_templates.store import create_template
+    from appeals.services.letter_library import create_template
     from appeals.models import User
 
     client, headers = clinic

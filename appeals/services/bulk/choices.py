@@ -10,7 +10,7 @@ from ...access import Principal, scoped
 from ...contract import MatchResult
 from ...extensions import db
 from ...intake.columns import normalize_label
-from ...letter_templates.store import resolve_template_for, visible_templates
+from ..letter_library import resolve_template_for, visible_templates
 from ...letters import LETTER_KINDS, default_kind
 from ...models.batches import Batch, ColumnMapping
 
