@@ -27,10 +27,6 @@ DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 MEBIBYTE = 1024 * 1024
 
 
-def _env(*names: str) -> AliasChoices:
-    return AliasChoices(*names)
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="APPEALS_", case_sensitive=True, extra="allow", populate_by_name=True,
@@ -41,13 +37,13 @@ class Settings(BaseSettings):
 
     # --- Deployment --------------------------------------------------------------------------
     # "development" (or "testing") allows the built-in secret key and plain-HTTP cookies.
-    APPEALS_ENV: str = Field("development", validation_alias=_env("APPEALS_ENV"))
+    APPEALS_ENV: str = Field("development", validation_alias=AliasChoices("APPEALS_ENV"))
     # Signs sessions and CSRF tokens; required unless development.
-    SECRET_KEY: str | None = Field(None, validation_alias=_env("SECRET_KEY", "APPEALS_SECRET_KEY"))
+    SECRET_KEY: str | None = Field(None, validation_alias=AliasChoices("SECRET_KEY", "APPEALS_SECRET_KEY"))
     TESTING: bool = False
     # None: sqlite:///<instance>/appeals.sqlite
     SQLALCHEMY_DATABASE_URI: str | None = Field(
-        None, validation_alias=_env("DATABASE_URL", "APPEALS_SQLALCHEMY_DATABASE_URI"))
+        None, validation_alias=AliasChoices("DATABASE_URL", "APPEALS_SQLALCHEMY_DATABASE_URI"))
     # hide_parameters: a database error's message never carries the statement's values (they are
     # case data) into a log or a traceback.
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
@@ -58,7 +54,7 @@ class Settings(BaseSettings):
 
     # --- Broker and worker -------------------------------------------------------------------
     # Empty: the embedded broker (no server needed); redis://… to distribute.
-    REDIS_URL: str | None = Field(None, validation_alias=_env("REDIS_URL", "APPEALS_REDIS_URL"))
+    REDIS_URL: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "APPEALS_REDIS_URL"))
     # None: kombu's SQLAlchemy transport on sqla+sqlite:///<instance>/broker.sqlite (memory://
     # under TESTING)
     EMBEDDED_BROKER_URL: str | None = None
