@@ -5,5 +5,3 @@ with criteria/) -> letters/ (result -> .docx) -> delivery/ (status, download, ZI
 imports alone: the Flask app is built by appeals.app.create_app(), and web/, cli/ and the Celery
 tasks are thin adapters around the core.
 """
-
-__version__ = "0.1.0"
