@@ -2,7 +2,7 @@
 
 One module per resource adds its routes (imported at the bottom), each described for the OpenAPI
 document with @document (openapi.py). Every endpoint needs `Authorization: Bearer <token>` except
-those decorated with @public.
+those documented as public (@document(..., public=True)).
 """
 
 from flask import Blueprint, g, jsonify, request
@@ -16,7 +16,7 @@ _PUBLIC_ENDPOINTS: set[str] = set()
 
 
 def public(view):
-    """Mark an API view as needing no token (the OpenAPI document)."""
+    """Mark an API view as needing no token (done by @document(..., public=True))."""
     _PUBLIC_ENDPOINTS.add(f"{api.name}.{view.__name__}")
     return view
 

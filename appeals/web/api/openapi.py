@@ -16,7 +16,8 @@ from flask import current_app, jsonify
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import api, public
+from . import api
+from . import public as no_token_needed
 from .schemas import Error, OpenApiDocument
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -56,11 +57,13 @@ def document(summary: str, *, responses: dict[int, object], tag: str, json=None,
              query=None, public: bool = False, headers: dict | None = None):
     """Describe an API view. ``responses`` maps a status to a model (JSON; or a (model,
     description) pair), a string (an Error with that description), a Binary, or None (no body); ``json`` is the request body's model
-    (or a list of alternatives), ``form`` a multipart body's, ``query`` the query parameters'."""
+    (or a list of alternatives), ``form`` a multipart body's, ``query`` the query parameters';
+    ``public`` operations need no token."""
 
     def decorate(view):
         view.openapi = Operation(summary, responses, tag, json, form, query, public, headers or {})
-        return view
+        # What the document says is what the API does: a public operation needs no token.
+        return no_token_needed(view) if public else view
 
     return decorate
 
@@ -186,7 +189,6 @@ def build_document(app) -> dict:
 
 
 @api.get("/openapi.json")
-@public
 @document("This OpenAPI document", tag="meta", public=True,
           responses={200: OpenApiDocument})
 def get_openapi():
