@@ -124,14 +124,14 @@ def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None 
             db.session.expire_all()
             on_progress(progress(db.session.get(Batch, batch.id), resume=False))
 
+    # Enough chunks that every process stays busy to the end, few enough that commits stay rare.
+    size = max(COMMIT_EVERY, min(200, len(row_ids) // (processes * 4) or 1))
+    chunks = [row_ids[i:i + size] for i in range(0, len(row_ids), size)]
     if processes <= 1:
-        for i in range(0, len(row_ids), COMMIT_EVERY):  # small steps: the progress moves often
-            process_chunk(batch.id, row_ids[i:i + COMMIT_EVERY])
+        for chunk in chunks:
+            process_chunk(batch.id, chunk, commit_every=len(chunk))
             report()
     else:
-        # Enough chunks that both ends stay busy, few enough that commits stay rare.
-        size = max(COMMIT_EVERY, min(200, len(row_ids) // (processes * 4) or 1))
-        chunks = [row_ids[i:i + size] for i in range(0, len(row_ids), size)]
         app = current_app._get_current_object()
         _warm_up()  # loaded once here, shared with every child by fork
         context = multiprocessing.get_context("fork")
