@@ -1,7 +1,7 @@
 """The application factory: settings, then everything the app installs, each listed here.
 
 `create_app()` reads the settings (appeals/settings.py), then registers the extensions, the
-blueprints, the error handlers and the request hooks. Nothing is installed as a side effect of
+blueprints, the error handlers, the request hooks and the template helpers. Nothing is installed as a side effect of
 importing or registering something else. The commands are not added here: the `appeals` command
 (appeals/cli, a FlaskGroup) creates this app for the commands that need one, so the CLI sits above
 the app in the layers rather than in an import circle with it.
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
+    register_template_helpers(app)
     return app
 
 
@@ -70,11 +71,10 @@ def register_blueprints(app: Flask) -> None:
     from .web.appeal_pages import appeal_pages
     from .web.bulk import bulk
     from .web.intake import intake
-    from .web.layout import layout
     from .web.letter_library import letter_library
     from .web.organization import organization
 
-    for blueprint in (layout, intake, appeal_pages, bulk, letter_library, auth, organization, api):
+    for blueprint in (intake, appeal_pages, bulk, letter_library, auth, organization, api):
         app.register_blueprint(blueprint)
     # The JSON API authenticates every request with a bearer token, never a cookie: no CSRF token.
     csrf.exempt(api)
@@ -90,6 +90,16 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(sessions.expire_stale_session)
     app.after_request(security.add_headers)
     app.after_request(security.log_request)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .accounts.mail import mail_configured
+    from .web import layout
+
+    app.add_template_global(layout.nav_links)
+    app.add_template_global(mail_configured)
+    app.add_template_filter(layout.long_date)
+    app.add_template_filter(layout.backticks_to_code)
 
 
 def _sqlite_for_several_processes(connection, _record) -> None:

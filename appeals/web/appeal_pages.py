@@ -9,7 +9,6 @@ refresh while the letter is queued or being written).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import smtplib
 from urllib.parse import urlsplit
@@ -126,18 +125,6 @@ def show(appeal_id: str):
         denial_category=DENIAL_CATEGORY,
         plan_type=PLAN_TYPE,
     )
-
-
-@appeal_pages.app_template_filter("long_date")
-def long_date(value) -> str:
-    """2025-03-14 -> March 14, 2025 (dates arrive as ISO strings from the stored JSON)."""
-    if not value:
-        return ""
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
@@ -260,9 +247,6 @@ def open_link(appeal_id: str, key: str):
 
 # ----------------------------------------------------------------------------------------------
 # An anonymous patient emails their own link to themselves (only where mail is configured)
-
-
-appeal_pages.add_app_template_global(mail_configured, "mail_configured")
 
 
 def _appeal_for_link(link: str):

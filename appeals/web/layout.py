@@ -1,16 +1,18 @@
-"""What every page shares: the navigation and the helpers base.html uses.
+"""What every page's template may use: the navigation, and the filters for dates and check
+messages. Installed by app.register_template_helpers().
 
 Areas add their pages to the navigation by endpoint name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
-from flask import Blueprint, request, url_for
+from flask import request, url_for
 from flask_login import current_user
-
-layout = Blueprint("layout", __name__)
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,6 @@ def _signed_in() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
-@layout.app_template_global()
 def nav_links() -> list[dict]:
     """The navigation entries to show now: registered endpoints for this kind of visitor."""
     signed_in = _signed_in()
@@ -56,3 +57,22 @@ def nav_links() -> list[dict]:
         )
     return links
 
+
+def long_date(value) -> str:
+    """2025-03-14 -> March 14, 2025 (dates arrive as ISO strings from the stored JSON)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def backticks_to_code(text: str | None) -> Markup:
+    """Check messages quote tags in `backticks`; show those as <code> (everything escaped)."""
+    escaped = str(escape(text or ""))
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", escaped))

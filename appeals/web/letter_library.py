@@ -10,13 +10,10 @@ memory-limited child process, so a hostile template cannot hang a web process.
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint, Response, abort, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 
 from ..access import current_principal
 from ..extensions import db
@@ -28,14 +25,6 @@ letter_library = Blueprint("letter_library", __name__, url_prefix="/templates")
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PREVIEW_REFRESH_SECONDS = 3
-_BACKTICKS = re.compile(r"`([^`]+)`")
-
-
-@letter_library.app_template_filter("backticks_to_code")
-def backticks_to_code(text: str | None) -> Markup:
-    """Check messages quote tags in `backticks`; show those as <code> (everything escaped)."""
-    escaped = str(escape(text or ""))
-    return Markup(_BACKTICKS.sub(r"<code>\1</code>", escaped))
 
 
 def _visible_or_404(template_id: str) -> LetterTemplate:
