@@ -5,6 +5,7 @@
 appeals.intake reads the file and appeals.delivery writes the manifest and ZIP.
 """
 
+from ...privacy import delete_record
 from .choices import LetterChooser, save_mapping, saved_mapping
 from .enqueue import PROCESS_CHUNK_TASK, SWEEP_BATCHES_TASK, enqueue_chunks, start
 from .export import invalid_rows, iter_archive, manifest_entries, validation_report
@@ -15,8 +16,6 @@ from .staging import BatchError, fix_row, resubmit_file, stage_cases, stage_file
 
 def delete_batch(batch) -> None:
     """Remove a batch with its rows and the appeals and letters made from it (audited)."""
-    from ...privacy import delete_record
-
     delete_record(batch)
 
 
