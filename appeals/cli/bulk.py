@@ -9,7 +9,6 @@ import tempfile
 import click
 
 from . import cli
-from .accounts import with_app
 
 
 @cli.command("bulk")
@@ -28,7 +27,6 @@ from .accounts import with_app
                    "deleted once the ZIP is written: the ZIP is the result).")
 @click.option("--processes", "-p", type=click.IntRange(min=1), default=None,
               help="Processes matching and writing letters (default: one per core).")
-@with_app
 def bulk(file: str, output: str, letter: str | None, email: str | None, keep: bool,
          processes: int | None) -> None:
     """Write an appeal letter for every row of FILE (CSV or XLSX) into a ZIP.
