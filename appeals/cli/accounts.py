@@ -5,16 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..audit import record_event
 from . import cli
-
-
-# Kept for commands of other modules that still name it: FlaskGroup already gives every command
-# here its app context (with_appcontext), so this adds nothing.
-with_app = with_appcontext
 
 
 def _user_or_exit(email: str):
