@@ -27,6 +27,7 @@ from flask import (
 )
 
 from flask_login import current_user
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -219,6 +220,14 @@ def delete(appeal_id: str):
     flash("The appeal and its letter were deleted.", "info")
     target = "appeal_pages.index" if _signed_in_user() else "intake.start"
     return redirect(url_for(target), code=303)
+
+
+@appeal_pages.errorhandler(RateLimitExceeded)
+def _too_many(exc):
+    """Emailing links too often from one network (MAIL_RATE_LIMIT): said on a page (429)."""
+    return render_template("accounts/message.html", title="Too many attempts",
+                           message="Too many attempts from your network; wait a minute and try "
+                                   "again."), 429
 
 
 @appeal_pages.errorhandler(CSRFError)

@@ -95,3 +95,19 @@ def test_a_signed_in_users_appeal_cannot_be_mailed_through_a_link(app, user, mon
         link = f"http://localhost/a/{appeal.id}/{key}"
     response = app.test_client().post("/link/email", data={"link": link, "email": "p@example.test"})
     assert response.status_code == 404 and RecordingSMTP.sent == []
+
+
+def test_too_many_links_from_one_network_are_refused_on_a_page(app, anonymous_appeal, monkeypatch):
+    from appeals.accounts import mail
+
+    RecordingSMTP.sent = []
+    monkeypatch.setattr(mail.smtplib, "SMTP", RecordingSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.test", MAIL_SENDER="appeals@example.test",
+                      MAIL_RATE_LIMIT="1 per hour")
+    _, link = anonymous_appeal
+    client = app.test_client()
+    assert client.post("/link/email", data={"link": link, "email": "p@example.test"}).status_code == 303
+    refused = client.post("/link/email", data={"link": link, "email": "p@example.test"})
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    assert len(RecordingSMTP.sent) == 1
