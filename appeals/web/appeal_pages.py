@@ -38,6 +38,7 @@ from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
 from ..extensions import db, limiter
 from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
+from .accounts import EXPIRED_FORM
 from .forms import ButtonForm
 from .intake import SHOWN_ONCE_KEY
 
@@ -235,8 +236,9 @@ def _csrf_failed(error):
     """A button pressed on a page left open too long: nothing was done; the appeal's page says so
     (400, with fresh tokens on its buttons)."""
     appeal_id = (request.view_args or {}).get("appeal_id")
-    if not appeal_id:
-        return error
+    if not appeal_id:  # the "email me my link" form
+        return render_template("accounts/message.html", title="The form expired",
+                               message=EXPIRED_FORM, link="/"), 400
     flash("That page had expired, so nothing was done. Press the button again.", "error")
     page = show(appeal_id)
     return page, 400

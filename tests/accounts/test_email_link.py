@@ -111,3 +111,17 @@ def test_too_many_links_from_one_network_are_refused_on_a_page(app, anonymous_ap
     assert refused.status_code == 429
     assert "Too many attempts" in refused.get_data(as_text=True)
     assert len(RecordingSMTP.sent) == 1
+
+
+def test_an_expired_email_form_says_so_and_sends_nothing(app, anonymous_appeal, monkeypatch):
+    from appeals.accounts import mail
+
+    RecordingSMTP.sent = []
+    monkeypatch.setattr(mail.smtplib, "SMTP", RecordingSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.test", MAIL_SENDER="appeals@example.test",
+                      WTF_CSRF_ENABLED=True)
+    _, link = anonymous_appeal
+    response = app.test_client().post("/link/email", data={"link": link, "email": "p@example.test"})
+    assert response.status_code == 400
+    assert "The form expired" in response.get_data(as_text=True)
+    assert RecordingSMTP.sent == []
