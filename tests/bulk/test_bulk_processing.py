@@ -119,3 +119,19 @@ def test_beat_runs_the_batch_sweep_beside_the_letter_sweep(app):
     assert batches["task"] == "appeals.bulk.sweep"
     assert batches["schedule"] == letters["schedule"]
     assert batches["options"] == letters["options"]
+
+
+def test_eager_mode_runs_the_registered_tasks_as_a_worker_would(app, clinic, monkeypatch):
+    """Services send tasks by name through the app's Celery: in eager mode (these tests) the
+    registered task runs, not a test-only shortcut."""
+    from appeals import tasks
+    from tests.service.conftest import LUMBAR_CASE
+
+    client, headers = clinic
+    ran = []
+    for task in (tasks.process_chunk, tasks.render_letter):
+        monkeypatch.setattr(task, "run", lambda *args, _name=task.name, **kw: ran.append(_name))
+    rows, _ = spreadsheet_rows(3, 0)
+    upload(client, to_csv(rows))
+    client.post("/api/v1/appeals", headers=headers, json=LUMBAR_CASE)
+    assert ran == ["appeals.bulk.process_chunk", "appeals.render_letter"]
