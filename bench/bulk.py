@@ -250,9 +250,11 @@ def run_batch(app, principal, rows: int, workers, database: str) -> dict:
     }
 
 
-def in_process(rows: int, processes: int) -> float:
-    """Seconds `appeals bulk FILE -o OUT.zip --processes N` takes on `rows` rows: a fresh process
-    on a fresh SQLite database (migrated first, untimed), upload to ZIP written."""
+def in_process(rows: int, processes: int) -> tuple[float, float, float]:
+    """`appeals bulk FILE -o OUT.zip --processes N` on `rows` rows, a fresh process on a fresh
+    SQLite database (migrated first, untimed): (seconds from file to ZIP, CPU seconds it used
+    with its pool processes, the share of the machine's cores busy meanwhile)."""
+    import resource
     import subprocess
     import tempfile
     import zipfile
@@ -264,12 +266,17 @@ def in_process(rows: int, processes: int) -> float:
         source, out = Path(directory) / "denials.csv", Path(directory) / "letters.zip"
         source.write_bytes(synthetic_csv(rows))
         subprocess.run([*command, "db-upgrade"], env=env, check=True, capture_output=True)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_before, all_before = machine_busy_seconds()
         started = time.perf_counter()
         subprocess.run([*command, "bulk", str(source), "-o", str(out), "--processes",
                         str(processes)], env=env, check=True, capture_output=True)
         seconds = time.perf_counter() - started
+        busy_after, all_after = machine_busy_seconds()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         assert len(zipfile.ZipFile(out).namelist()) == rows + 1
-    return seconds
+    cpu = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
+    return seconds, cpu, (busy_after - busy_before) / (all_after - all_before)
 
 
 def run() -> None:
@@ -332,7 +339,9 @@ def run() -> None:
     cores = len(os.sched_getaffinity(0))
     rows = SIZES[-1]
     for processes in sorted({1, cores}):
-        seconds = in_process(rows, processes)
+        seconds, cpu, busy = in_process(rows, processes)
         print(f"  {rows:>6} rows, in-process (`appeals bulk`, SQLite, {processes} "
               f"process{'es' if processes > 1 else ''}): {rows / seconds:6.1f} letters/s "
-              f"(target {TARGET_IN_PROCESS} on every core); {seconds:.1f} s from file to ZIP")
+              f"(target {TARGET_IN_PROCESS} on every core); {seconds:.1f} s from file to ZIP, "
+              f"{1000 * cpu / rows:.1f} CPU-ms per letter; the machine's cores were "
+              f"{100 * busy:.0f}% busy (with anything else running)")

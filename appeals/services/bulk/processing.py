@@ -37,11 +37,13 @@ MATCH_FAILED = "The case could not be matched because of an internal error. Retr
 
 
 def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
-                  fail_slow: bool = False, commit_every: int = COMMIT_EVERY) -> None:
+                  fail_slow: bool = False, commit_every: int = COMMIT_EVERY,
+                  record: bool = True) -> None:
     """Make the appeals of these rows (matching each case) and write their letters. Idempotent:
     rows that have an appeal and appeals that have ended are skipped, so a redelivered chunk
     writes nothing twice. Celery's soft time limit propagates (the task starts the chunk again,
-    done rows skipped) unless `fail_slow`, when the row or letter it interrupts fails instead."""
+    done rows skipped) unless `fail_slow`, when the row or letter it interrupts fails instead.
+    `record`: note the batch's progress (run_in_process's pool leaves that to its parent)."""
     batch = db.session.get(Batch, batch_id)
     if batch is None:  # purged
         return
@@ -90,7 +92,7 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
             if _retrying:
                 return
             return process_chunk(batch_id, row_ids, _retrying=True, fail_slow=fail_slow,
-                                 commit_every=commit_every)
+                                 commit_every=commit_every, record=record)
         db.session.execute(insert(Appeal), appeals)
     if errors:
         db.session.execute(
@@ -102,7 +104,8 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
         select(BatchRow.appeal_id).where(BatchRow.id.in_(row_ids),
                                          BatchRow.appeal_id.is_not(None))))
     render_and_store(appeal_ids, fail_slow=fail_slow, preview=False, commit_every=commit_every)
-    record_progress(batch_id)
+    if record:
+        record_progress(batch_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,6 +142,7 @@ def run_in_process(batch: Batch, on_progress: Callable[[Progress], None] | None 
                                  initargs=(app,)) as pool:
             for future in [pool.submit(_child_chunk, batch.id, chunk) for chunk in chunks]:
                 future.result()
+                record_progress(batch.id)  # the stall clock restarts: no sweep takes it up
                 report()
     record_progress(batch.id)
     db.session.refresh(batch)
@@ -183,6 +187,8 @@ def _commit_without_fsync(connection, _record) -> None:
 
 def _child_chunk(batch_id: str, row_ids: list[int]) -> None:
     try:
-        process_chunk(batch_id, row_ids, commit_every=len(row_ids))
+        # The parent reports progress and finishes the batch: the pool processes do not all
+        # write the batch's row.
+        process_chunk(batch_id, row_ids, commit_every=len(row_ids), record=False)
     finally:
         db.session.remove()
