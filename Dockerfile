@@ -26,4 +26,4 @@ RUN pip install . && mkdir -p /app/instance && chown appeals:appeals /app/instan
 USER appeals
 EXPOSE 8000
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
-     "--access-logfile", "-", "appeals:create_app()"]
+     "--access-logfile", "-", "appeals.app:create_app()"]

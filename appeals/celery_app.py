@@ -8,16 +8,14 @@ so results are ignored.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from celery import Celery, Task
 from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
 
-from .config import REDIS_VISIBILITY_TIMEOUT
+from . import tasks  # noqa: F401  (declares the shared tasks this app runs)
+from .settings import REDIS_VISIBILITY_TIMEOUT
 
-SWEEP_TASK = "appeals.sweep_stuck"
 EMBEDDED_TRANSPORT = "appeals-sqla"
 
 
@@ -40,16 +38,8 @@ def broker_url(config) -> str:
     return url
 
 
-def stuck_rendering_after(config) -> float:
-    """Seconds after which a job still "rendering" has lost its worker (past the hard limit)."""
-    explicit = config.get("STUCK_RENDERING_AFTER")
-    return explicit if explicit is not None else config["LETTER_TIME_LIMIT"] + 30
-
-
 def celery_config(config) -> dict:
     """The CELERY settings derived from the app config; an explicit CELERY dict overrides them."""
-    from .privacy import beat_schedule as privacy_beat_schedule
-
     limits = [
         config["LETTER_SOFT_TIME_LIMIT"],
         config["LETTER_TIME_LIMIT"],
@@ -60,7 +50,7 @@ def celery_config(config) -> dict:
             "LETTER_TIME_LIMIT, LETTER_SOFT_TIME_LIMIT and the total retry delay must stay well "
             f"under the Redis visibility timeout ({REDIS_VISIBILITY_TIMEOUT} s)"
         )
-    if stuck_rendering_after(config) <= config["LETTER_TIME_LIMIT"]:
+    if config["STUCK_RENDERING_AFTER"] <= config["LETTER_TIME_LIMIT"]:
         raise RuntimeError(
             "STUCK_RENDERING_AFTER must be longer than LETTER_TIME_LIMIT: a job still rendering "
             "after the hard time limit has lost its worker, sooner it may still be running"
@@ -97,15 +87,8 @@ def celery_config(config) -> dict:
         "task_serializer": "json",
         "accept_content": ["json"],
         "beat_schedule_filename": config["BEAT_SCHEDULE_FILE"],
-        "beat_schedule": {
-            "sweep-stuck-appeals": {
-                "task": SWEEP_TASK,
-                "schedule": timedelta(seconds=config["SWEEP_INTERVAL"]),
-                # A sweep that waited this long behind busy workers is dropped: a newer one follows.
-                "options": {"queue": queue, "expires": config["SWEEP_INTERVAL"] * 10},
-            },
-            **privacy_beat_schedule(config),
-        },
+        "beat_schedule": tasks.beat_schedule(config),
+        "task_annotations": tasks.task_annotations(config),
     }
     settings.update(config.get("CELERY") or {})
     return settings
@@ -122,4 +105,5 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+
     return celery_app

@@ -1,6 +1,6 @@
 """The case and result shapes every intake and every consumer share.
 
-This module is the executable form of ``shared/docs/matching-contract.md``. The web form, the
+This module is the executable form of ``docs/matching-contract.md``. The web form, the
 spreadsheet importer, the JSON API and the command line all build a :class:`Case`; the matcher
 returns a :class:`MatchResult`. Unknown fields are rejected so that a typo is caught, not ignored.
 Pure code: no Flask, Celery or database imports.

@@ -2,12 +2,12 @@
 
 - `purge_expired()` deletes every owned record older than its organization's `retention_days`
   (records of users without an organization, and anonymous patients' records, by
-  DEFAULT_RETENTION_DAYS). It runs periodically in the worker (worker/tasks/privacy.py).
+  DEFAULT_RETENTION_DAYS). It runs periodically in the worker (appeals/tasks.py).
 - `delete_record(record)` deletes one record at once, when its owner asks.
 
-Both delete what depends on the record too: rows whose foreign key points at it (an appeal's
-letter, a template's versions) and rows tied to it by a plain id column (a batch's appeals), so
-nothing is left behind even where the database does not enforce ON DELETE CASCADE (SQLite).
+Both delete the record's row; the database deletes what depends on it (an appeal's letter, a
+batch's rows and appeals, a template's versions) by its foreign keys' ON DELETE CASCADE, which
+SQLite enforces too (PRAGMA foreign_keys, set on every connection by the app factory).
 
 Which records: every model with the `Owned` mixin (so a new kind of record is covered without
 editing this file). A model with a `visibility` column is purged only where it is "private"
@@ -21,31 +21,16 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, select
 
 from .extensions import db
 from .models import AuditEvent, Organization, Owned, utcnow
 from .models.accounts import DEFAULT_RETENTION_DAYS
 
 PURGE_TASK = "appeals.purge_expired"
-# Columns that hold another table's id without a foreign key: (table, column, referenced table).
-# Deleting the referenced row deletes these rows too.
-SOFT_REFERENCES = (("appeals", "batch_id", "batches"),)
 _CHUNK = 500
 # Owned tables without health data, kept past retention (a clinic's saved column mapping).
 KEPT_TABLES = {"column_mappings"}
-
-
-def beat_schedule(config) -> dict:
-    """The Celery beat entry for the periodic purge (merged into the app's beat schedule)."""
-    interval = int(config.get("PURGE_INTERVAL") or 3600)
-    return {
-        "purge-expired-records": {
-            "task": PURGE_TASK,
-            "schedule": timedelta(seconds=interval),
-            "options": {"expires": interval},
-        }
-    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -104,37 +89,29 @@ def _primary_key(table: Table):
 
 
 def _delete_rows(table: Table, ids: list, counts: Counter) -> None:
-    """Delete rows of `table` with these primary keys, dependents first."""
+    """Delete rows of `table` with these primary keys; the database deletes their dependents.
+    `counts` gets every row that goes, dependents included (counted first, for the report)."""
     if not ids:
         return
-    tables = db.metadata.tables
-    for child in tables.values():
-        for fk in child.foreign_keys:
-            if fk.column.table is not table or child is table:
-                continue
-            if (fk.ondelete or "").upper() == "SET NULL":
-                for chunk in _chunks(ids):
-                    db.session.execute(
-                        update(child).where(fk.parent.in_(chunk)).values({fk.parent.name: None}))
-                continue
-            # CASCADE, or no rule at all: a dependent cannot outlive what it depends on.
-            _delete_dependents(child, fk.parent, ids, counts)
-    for child_name, column_name, parent_name in SOFT_REFERENCES:
-        if parent_name == table.name and child_name in tables:
-            child = tables[child_name]
-            _delete_dependents(child, child.columns[column_name], ids, counts)
+    _count_dependents(table, ids, counts)
     primary_key = _primary_key(table)
     for chunk in _chunks(ids):
-        result = db.session.execute(delete(table).where(primary_key.in_(chunk)))
-        counts[table.name] += result.rowcount
+        counts[table.name] += db.session.execute(delete(table).where(primary_key.in_(chunk))).rowcount
 
 
-def _delete_dependents(child: Table, column, parent_ids: list, counts: Counter) -> None:
-    primary_key = _primary_key(child)
-    child_ids: list = []
-    for chunk in _chunks(parent_ids):
-        child_ids.extend(db.session.execute(select(primary_key).where(column.in_(chunk))).scalars())
-    _delete_rows(child, child_ids, counts)
+def _count_dependents(table: Table, ids: list, counts: Counter) -> None:
+    """Count the rows ON DELETE CASCADE will take with these (only to report them)."""
+    for child in db.metadata.tables.values():
+        for fk in child.foreign_keys:
+            if (fk.column.table is not table or child is table
+                    or (fk.ondelete or "").upper() != "CASCADE"):
+                continue
+            child_ids: list = []
+            for chunk in _chunks(ids):
+                child_ids.extend(db.session.execute(
+                    select(_primary_key(child)).where(fk.parent.in_(chunk))).scalars())
+            counts[child.name] += len(child_ids)
+            _count_dependents(child, child_ids, counts)
 
 
 def _audit(action: str, table_name: str, ids: list, via: str, user_id=None, organization_id=None):
@@ -176,28 +153,8 @@ def may_delete(record, user) -> bool:
             and user.role == "admin")
 
 
-def _delete_orphans(counts: Counter) -> None:
-    """Rows whose parent is gone (a letter written while its appeal was being deleted, on a
-    database that does not enforce foreign keys): they hold health data no one can reach."""
-    tables = db.metadata.tables
-    links = [(fk.parent.table, fk.parent, fk.column) for table in tables.values()
-             for fk in table.foreign_keys
-             if (fk.ondelete or "").upper() == "CASCADE" and fk.column.table.name != "users"
-             and fk.column.table.name != "organizations"]
-    links += [(tables[child], tables[child].columns[column], _primary_key(tables[parent]))
-              for child, column, parent in SOFT_REFERENCES
-              if child in tables and parent in tables]
-    for child, column, parent_key in links:
-        orphans = list(db.session.execute(
-            select(_primary_key(child)).where(column.is_not(None),
-                                              column.not_in(select(parent_key)))
-        ).scalars())
-        _delete_rows(child, orphans, counts)
-
-
 def purge_expired(now: datetime | None = None, default_days: int | None = None) -> dict[str, int]:
-    """Delete every owned record past its retention, with its dependents, and any dependent
-    whose parent is already gone. Commits.
+    """Delete every owned record past its retention, with its dependents. Commits.
 
     Returns the number of rows deleted per table (dependents included)."""
     now = now or utcnow()
@@ -211,6 +168,4 @@ def purge_expired(now: datetime | None = None, default_days: int | None = None) 
         _delete_rows(model.__table__, ids, counts)
         _audit("purged", model.__tablename__, ids, via="worker")
         db.session.commit()
-    _delete_orphans(counts)
-    db.session.commit()
-    return dict(counts)
+    return {table: count for table, count in counts.items() if count}

@@ -1,5 +1,7 @@
 """Bulk throughput: a 1,000-row and a 10,000-row batch end to end through PostgreSQL, Redis and two
-real worker processes (`celery -A worker worker`, one pool process each), in the same run.
+real worker processes (`celery -A worker worker`, one pool process each), in the same run; and
+the in-process figure beside it: `appeals bulk` (no broker, SQLite) on 10,000 rows, on one process
+and on every core.
 
 Prints, per batch: letters per second (upload to last letter), the seconds spent staging the file
 (parse + validate + store), working (match + render + store letters) and streaming the ZIP, and
@@ -24,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SIZES = (1_000, 10_000)
 WORKERS = 2
 TARGET_LETTERS_PER_SECOND = 150
+TARGET_IN_PROCESS = 400
 
 FIRST = ["Jane", "John", "Ana", "Li", "Omar", "Zoë", "Kwame", "Sofia", "Raj", "Mia", "Ines", "Tom"]
 LAST = ["Doe", "Roe", "Smith", "Nguyen", "García", "Okafor", "Novak", "Haddad", "Ito", "Berg"]
@@ -210,9 +213,9 @@ def per_letter_costs(samples: int = 200) -> None:
 
 
 def run_batch(app, principal, rows: int, workers, database: str) -> dict:
-    from appeals import batches
     from appeals.extensions import db
     from appeals.models import Batch
+    from appeals.services import bulk as batches
 
     data = synthetic_csv(rows)
     with app.app_context(), MemorySampler(workers, database) as sampler:
@@ -247,12 +250,41 @@ def run_batch(app, principal, rows: int, workers, database: str) -> dict:
     }
 
 
+def in_process(rows: int, processes: int) -> tuple[float, float, float]:
+    """`appeals bulk FILE -o OUT.zip --processes N` on `rows` rows, a fresh process on a fresh
+    SQLite database (migrated first, untimed): (seconds from file to ZIP, CPU seconds it used
+    with its pool processes, the share of the machine's cores busy meanwhile)."""
+    import resource
+    import subprocess
+    import tempfile
+    import zipfile
+
+    command = [sys.executable, "-c", "from appeals.cli import cli; cli()"]
+    with tempfile.TemporaryDirectory() as directory:
+        env = {**os.environ, "APPEALS_INSTANCE_PATH": directory,
+               "APPEALS_BULK_MAX_BYTES": str(50 * 1024 * 1024)}
+        source, out = Path(directory) / "denials.csv", Path(directory) / "letters.zip"
+        source.write_bytes(synthetic_csv(rows))
+        subprocess.run([*command, "db-upgrade"], env=env, check=True, capture_output=True)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_before, all_before = machine_busy_seconds()
+        started = time.perf_counter()
+        subprocess.run([*command, "bulk", str(source), "-o", str(out), "--processes",
+                        str(processes)], env=env, check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        busy_after, all_after = machine_busy_seconds()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert len(zipfile.ZipFile(out).namelist()) == rows + 1
+    cpu = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
+    return seconds, cpu, (busy_after - busy_before) / (all_after - all_before)
+
+
 def run() -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from flask_migrate import upgrade
     from support.workers import ServiceConfig, WorkerProcess, postgres_database
 
-    from appeals import MIGRATIONS_DIR, create_app
+    from appeals.app import MIGRATIONS_DIR, create_app
     from appeals.access import Principal
     from appeals.accounts.passwords import hash_password
     from appeals.extensions import db
@@ -304,3 +336,12 @@ def run() -> None:
         peaks = ", ".join(f"{name} {kib / 1024:.0f} MiB" for name, kib in
                           sorted(result["peaks"].items()))
         print(f"         peak RSS: {peaks}")
+    cores = len(os.sched_getaffinity(0))
+    rows = SIZES[-1]
+    for processes in sorted({1, cores}):
+        seconds, cpu, busy = in_process(rows, processes)
+        print(f"  {rows:>6} rows, in-process (`appeals bulk`, SQLite, {processes} "
+              f"process{'es' if processes > 1 else ''}): {rows / seconds:6.1f} letters/s "
+              f"(target {TARGET_IN_PROCESS} on every core); {seconds:.1f} s from file to ZIP, "
+              f"{1000 * cpu / rows:.1f} CPU-ms per letter; the machine's cores were "
+              f"{100 * busy:.0f}% busy (with anything else running)")

@@ -81,7 +81,7 @@ def _web(config, port: int):
     log = open(OUTPUT / "service-gunicorn.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "appeals:create_app()"],
+         "--threads", "4", "appeals.app:create_app()"],
         cwd=REPO, env=config.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
@@ -142,7 +142,7 @@ def _wait_all(app, ids: list[str], timeout: float = 300) -> dict[str, tuple[str,
 def run() -> None:
     from flask_migrate import upgrade
 
-    from appeals import MIGRATIONS_DIR, create_app
+    from appeals.app import MIGRATIONS_DIR, create_app
     from appeals.accounts.tokens import create_token
     from appeals.extensions import db
     from support.workers import running_worker

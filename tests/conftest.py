@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 
 

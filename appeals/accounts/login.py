@@ -1,7 +1,7 @@
 """Checking a password, with a lock after repeated failures.
 
 Two layers: this per-account lock (stored on the user, so it holds across every web process), and
-a per-address rate limit on the login form (appeals.accounts.limits) against guessing across many
+a per-address rate limit on the login form (appeals.extensions.limiter) against guessing across many
 accounts. A locked account is told so, with the time left.
 """
 

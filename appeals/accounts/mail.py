@@ -11,7 +11,7 @@ from flask import current_app
 
 def mail_configured() -> bool:
     config = current_app.config
-    return bool(config.get("MAIL_SERVER") and config.get("MAIL_SENDER"))
+    return bool(config["MAIL_SERVER"] and config["MAIL_SENDER"])
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -22,15 +22,14 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    server, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 587)
-    timeout = float(config.get("MAIL_TIMEOUT") or 10)
-    if config.get("MAIL_USE_SSL"):
+    server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    if config["MAIL_USE_SSL"]:
         connection = smtplib.SMTP_SSL(server, port, timeout=timeout)
     else:
         connection = smtplib.SMTP(server, port, timeout=timeout)
     with connection:
-        if config.get("MAIL_USE_TLS", True) and not config.get("MAIL_USE_SSL"):
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             connection.starttls()
-        if config.get("MAIL_USERNAME"):
-            connection.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        if config["MAIL_USERNAME"]:
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         connection.send_message(message)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import timedelta
-
-from flask import Flask, current_app, flash, session
+from flask import current_app, flash, session
 from flask_login import current_user, login_user, logout_user
 
 from ..access import SESSION_GRANTS_KEY
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import User
 
 LOGIN_AT = "login_at"
@@ -28,8 +26,8 @@ PASSWORD_MARK = "password_mark"
 _SEEN_RESOLUTION = 30
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader (registered in app.register_extensions)."""
     try:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
@@ -67,7 +65,7 @@ def end_session() -> None:
     session.clear()
 
 
-def _expire_stale_session() -> None:
+def expire_stale_session() -> None:
     """End a signed-in session past its lifetime or idle time (or opened with a password since
     changed). An anonymous patient's access to their appeal (the grants their link gave this
     browser) ends the same way, so a shared computer does not keep it open."""
@@ -96,24 +94,3 @@ def _expire_stale_session() -> None:
             return
     if now - seen_at >= _SEEN_RESOLUTION:
         session[SEEN_AT] = now
-
-
-def init_app(app: Flask) -> None:
-    if app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31):  # Flask's default
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
-    elif not isinstance(app.config["PERMANENT_SESSION_LIFETIME"], timedelta):
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
-            seconds=int(app.config["PERMANENT_SESSION_LIFETIME"])
-        )
-    app.config.setdefault("SESSION_IDLE_MINUTES", 60)
-    app.config.setdefault("LOGIN_MAX_FAILURES", 5)
-    app.config.setdefault("LOGIN_LOCKOUT_MINUTES", 15)
-    app.config.setdefault("LOGIN_RATE_LIMIT", "20 per minute; 200 per hour")
-    app.config.setdefault("INVITATION_DAYS", 7)
-    # False: organizations are made only with `appeals users create`; people join by invitation.
-    app.config.setdefault("SIGNUP_OPEN", True)
-    app.config.setdefault("MAIL_RATE_LIMIT", "5 per hour")
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to see this page."
-    login_manager.login_message_category = "info"
-    app.before_request(_expire_stale_session)

@@ -27,7 +27,7 @@ def _test_domains_allowed() -> bool:
     # Synthetic addresses (name@example.test) in tests and development; real ones elsewhere.
     if not has_app_context():
         return False
-    return current_app.testing or current_app.config.get("APPEALS_ENV") in ("development", "testing")
+    return current_app.testing or current_app.config["APPEALS_ENV"] in ("development", "testing")
 
 
 def normalize_email(email: str) -> str:

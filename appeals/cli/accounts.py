@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 
 import click
-from flask import current_app
-from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from ..audit import record_event
 from . import cli
-
-
-def with_app(command):
-    """Run the command inside an app context: the test runner's app, else create_app()."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        if current_app:
-            return command(*args, **kwargs)
-        info = click.get_current_context().find_object(ScriptInfo)
-        if info is not None and info.create_app is not None:
-            app = info.load_app()
-        else:
-            from .. import create_app
-
-            app = create_app()
-        with app.app_context():
-            return command(*args, **kwargs)
-
-    return wrapper
 
 
 def _user_or_exit(email: str):
@@ -54,7 +31,6 @@ def users() -> None:
               help="Organization name: joined if it exists, else created.")
 @click.option("--admin", is_flag=True, help="Make the user an admin of the organization.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-@with_app
 def create_user_command(email: str, org_name: str | None, admin: bool, password_stdin: bool) -> None:
     """Create a user (the first admin of an organization, typically)."""
     from ..accounts.users import AccountError, create_user
@@ -93,7 +69,6 @@ def create_user_command(email: str, org_name: str | None, admin: bool, password_
 @users.command("set-password")
 @click.option("--email", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-@with_app
 def set_password_command(email: str, password_stdin: bool) -> None:
     """Set a user's password (someone who forgot theirs) and lift any lock. Their open sessions
     end; their API tokens keep working."""
@@ -125,7 +100,6 @@ def tokens() -> None:
 @tokens.command("create")
 @click.option("--email", required=True, help="The user the token acts as.")
 @click.option("--name", required=True, help="What will use the token (shown in the list).")
-@with_app
 def create_token_command(email: str, name: str) -> None:
     """Create an API token and print it. It is shown only this once."""
     from ..accounts.tokens import create_token
@@ -142,7 +116,6 @@ def create_token_command(email: str, name: str) -> None:
 
 @tokens.command("list")
 @click.option("--email", required=True)
-@with_app
 def list_tokens_command(email: str) -> None:
     """List a user's live tokens (ids and names; never the tokens)."""
     from ..accounts.tokens import live_tokens
@@ -154,7 +127,6 @@ def list_tokens_command(email: str) -> None:
 
 @tokens.command("revoke")
 @click.argument("token_id", type=int)
-@with_app
 def revoke_token_command(token_id: int) -> None:
     """Revoke a token by its id: it stops working at once."""
     from ..accounts.tokens import revoke_token
@@ -170,7 +142,6 @@ def revoke_token_command(token_id: int) -> None:
 
 
 @cli.command("purge")
-@with_app
 def purge_command() -> None:
     """Delete now every record past its organization's retention (the worker does this hourly)."""
     from .. import privacy

@@ -9,7 +9,6 @@ import tempfile
 import click
 
 from . import cli
-from .accounts import with_app
 
 
 @cli.command("bulk")
@@ -26,19 +25,21 @@ from .accounts import with_app
 @click.option("--keep", is_flag=True,
               help="Keep the batch and its letters in the database (by default they are "
                    "deleted once the ZIP is written: the ZIP is the result).")
-@with_app
-def bulk(file: str, output: str, letter: str | None, email: str | None, keep: bool) -> None:
+@click.option("--processes", "-p", type=click.IntRange(min=1), default=None,
+              help="Processes matching and writing letters (default: one per core).")
+def bulk(file: str, output: str, letter: str | None, email: str | None, keep: bool,
+         processes: int | None) -> None:
     """Write an appeal letter for every row of FILE (CSV or XLSX) into a ZIP.
 
     Runs in this process: no web server, broker or worker is needed (it uses the configured
     database, SQLite under instance/ by default). Every row is checked first; invalid rows are
     listed with their row and column, the others get their letters. Progress is shown on the
-    terminal. Exit status: 0 when every row has its letter, 1 when some rows are invalid or
+    terminal. The letters are written on every core (one process each). Exit status: 0 when every row has its letter, 1 when some rows are invalid or
     failed (see manifest.csv), 2 when the file cannot be used.
     """
     from sqlalchemy import inspect
 
-    from .. import batches
+    from ..services import bulk as bulk_service
     from ..access import Principal
     from ..extensions import db
     from ..intake.spreadsheet import SpreadsheetError
@@ -60,13 +61,13 @@ def bulk(file: str, output: str, letter: str | None, email: str | None, keep: bo
     with open(file, "rb") as handle:
         data = handle.read()
     try:
-        batch = batches.stage_file(data, os.path.basename(file), principal, source="cli",
+        batch = bulk_service.stage_file(data, os.path.basename(file), principal, source="cli",
                                    letter=letter)
-    except (SpreadsheetError, batches.BatchError) as exc:
+    except (SpreadsheetError, bulk_service.BatchError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 
-    report = batches.validation_report(batch)
+    report = bulk_service.validation_report(batch)
     for problem in report:
         click.echo(f"row {problem['row']}, column {problem['column']!r}: {problem['message']}",
                    err=True)
@@ -77,28 +78,28 @@ def bulk(file: str, output: str, letter: str | None, email: str | None, keep: bo
                            show_pos=True, show_eta=True) as bar:
         seen = 0
 
-        def advance(progress: batches.Progress) -> None:
+        def advance(progress: bulk_service.Progress) -> None:
             nonlocal seen
             ended = progress.done + progress.failed
             bar.update(ended - seen)
             seen = ended
 
-        batches.run_in_process(batch, on_progress=advance)
+        bulk_service.run_in_process(batch, on_progress=advance, processes=processes)
 
-    final = batches.progress(batch, resume=False)
+    final = bulk_service.progress(batch, resume=False)
     invalid = batch.invalid_rows
     directory = os.path.dirname(os.path.abspath(output))
     handle, temporary = tempfile.mkstemp(dir=directory, suffix=".zip.part")
     try:
         with os.fdopen(handle, "wb") as out:
-            for chunk in batches.iter_archive(batch):
+            for chunk in bulk_service.iter_archive(batch):
                 out.write(chunk)
         os.replace(temporary, output)
     except BaseException:
         os.unlink(temporary)
         raise
     if not keep:
-        batches.delete_batch(batch)
+        bulk_service.delete_batch(batch)
     click.echo(f"wrote {output}: {final.done} letters, {final.failed} failed, "
                f"{invalid} invalid rows (see manifest.csv)", err=True)
     if final.failed or invalid:

@@ -37,7 +37,7 @@ def _read_json(source: str) -> object:
         _fail(f"{source} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
 
 
-@cli.command("letter")
+@cli.command("letter", with_appcontext=False)
 @click.argument("case_file", metavar="CASE.json")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the .docx.")

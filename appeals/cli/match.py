@@ -23,7 +23,7 @@ def _fail(lines: list[str]) -> None:
     sys.exit(EXIT_INVALID)
 
 
-@cli.command("match")
+@cli.command("match", with_appcontext=False)
 @click.argument("case_file", type=click.File("r", encoding="utf-8"))
 @click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Judge the case as on this date (YYYY-MM-DD): a passed deadline, a check's reference.")
@@ -53,7 +53,7 @@ def match_command(case_file, today, explain) -> None:
     click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
 
 
-@cli.command("criteria")
+@cli.command("criteria", with_appcontext=False)
 @click.argument("service", required=False)
 def criteria_command(service: str | None) -> None:
     """List the services with criteria, or show one (by id, CPT code or name)."""

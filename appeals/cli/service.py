@@ -4,7 +4,7 @@
 `appeals run` is the embedded way (what `make run` calls): it migrates the database, starts a real
 Celery worker process with the periodic sweep embedded (`celery worker -B`), and serves the web app;
 Ctrl-C stops both. The distributed way runs the same code as separate processes: gunicorn for the
-web (`gunicorn 'appeals:create_app()'`), `appeals worker` on as many machines as needed, and
+web (`gunicorn 'appeals.app:create_app()'`), `appeals worker` on as many machines as needed, and
 exactly one `appeals beat`.
 """
 
@@ -23,7 +23,7 @@ from . import cli
 
 
 def _app():
-    from .. import create_app
+    from ..app import create_app
 
     return create_app()
 
@@ -32,7 +32,7 @@ def upgrade_database(app) -> None:
     """Apply every Alembic migration (creates the database on first run)."""
     from flask_migrate import upgrade
 
-    from .. import MIGRATIONS_DIR
+    from ..app import MIGRATIONS_DIR
 
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
@@ -84,11 +84,11 @@ def beat(loglevel: str) -> None:
 @cli.command("sweep")
 def sweep() -> None:
     """Re-enqueue letter jobs whose worker died (what the periodic sweep does), once."""
-    from .. import jobs
+    from ..services import appeals as appeal_service
 
     app = _app()
     with app.app_context():
-        count = jobs.sweep_stuck()
+        count = appeal_service.sweep_stuck()
     click.echo(f"re-enqueued {count} stuck job(s)")
 
 

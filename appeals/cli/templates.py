@@ -15,7 +15,6 @@ import os
 import click
 
 from . import cli
-from .accounts import with_app
 
 
 @cli.group()
@@ -41,7 +40,7 @@ def _print_report(report) -> None:
                f"{' — template accepted' if report.ok else ' — template refused'}")
 
 
-@templates.command("check")
+@templates.command("check", with_appcontext=False)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(file: str, as_json: bool) -> None:
@@ -56,7 +55,7 @@ def check(file: str, as_json: bool) -> None:
     raise SystemExit(0 if report.ok else 1)
 
 
-@templates.command("preview")
+@templates.command("preview", with_appcontext=False)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("-o", "--output", type=click.Path(file_okay=False),
               help="Write each sample's letter here as <sample>.docx.")
@@ -86,7 +85,7 @@ def preview(file: str, output: str | None) -> None:
     raise SystemExit(0 if result["ok"] else 1)
 
 
-@templates.command("variables")
+@templates.command("variables", with_appcontext=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the schema as JSON.")
 def variables(as_json: bool) -> None:
     """Every variable a letter template may use, from the renderer's own schema."""
@@ -109,11 +108,10 @@ def variables(as_json: bool) -> None:
 @click.option("--description", default="", help="When to use it.")
 @click.option("--visibility", type=click.Choice(["private", "organization", "public"]),
               default="private", show_default=True)
-@with_app
 def add(file: str, name: str, email: str, description: str, visibility: str) -> None:
     """Check FILE and add it to EMAIL's library (refused, with the report, if it fails)."""
     from ..access import Principal
-    from ..letter_templates import store
+    from ..services import letter_library as store
     from .accounts import _user_or_exit
 
     user = _user_or_exit(email)
@@ -135,11 +133,10 @@ def add(file: str, name: str, email: str, description: str, visibility: str) -> 
 @templates.command("list")
 @click.option("--user", "email", metavar="EMAIL",
               help="List what this user may use (default: the public templates).")
-@with_app
 def list_templates(email: str | None) -> None:
     """The library templates a user may use (and the built-in letter kinds)."""
     from ..access import Principal
-    from ..letter_templates import store
+    from ..services import letter_library as store
     from ..letters import KIND_LABELS, LETTER_KINDS
     from .accounts import _user_or_exit
 

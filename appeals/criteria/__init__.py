@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .anatomy import body_parts_in
 from .folding import compile_folded
 from .schema import Concept, Question, Service, Sign, Source, Vocabulary
 
@@ -240,7 +241,6 @@ class Library:
         """The body part a service images ('lumbar', 'knee'), from its name and region words."""
         key = ("body_part", service.id)
         if key not in self.cache:
-            from ..matching.text import body_parts_in  # the matcher's grammar; imported late (cycle)
             parts = body_parts_in(" ".join([service.name, *service.region]))
             parts = parts - {"head"} if len(parts) > 1 else parts
             self.cache[key] = next(iter(parts)) if len(parts) == 1 else None

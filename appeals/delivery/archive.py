@@ -51,6 +51,14 @@ def letter_filename(row: int, patient_name: str | None, service: str | None, *,
     return "_".join(parts) + "." + extension
 
 
+def download_name(kind: str, service_id: str | None, appeal_id: str) -> str:
+    """A single letter's download name, without PHI: the kind, the service id and the appeal's
+    short id (``appeal-letter-patient-mri_lumbar_spine-1a2b3c4d.docx``)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-"
+                   for c in f"{kind}-{service_id or 'service'}")
+    return f"appeal-letter-{safe}-{appeal_id[:8]}.docx"
+
+
 def row_width(max_row: int) -> int:
     return max(4, len(str(max_row)))
 

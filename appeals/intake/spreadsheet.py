@@ -16,7 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from .columns import HeaderMap, ParsedRow, map_headers, recognized_count, row_to_case
+from .columns import HeaderMap, map_headers, recognized_count
+from .rows import ParsedRow, row_to_case
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -17,6 +17,8 @@ from typing import Iterable
 
 from jinja2 import nodes
 
+from ..letters.sandbox import ALLOWED_STR_METHODS
+
 # Jinja globals a letter may call (the renderer's environment may widen this; see analyse()).
 ALLOWED_GLOBALS = frozenset({"range", "dict", "namespace"})
 # Names a server-side template injection reaches for; never letter variables.
@@ -33,14 +35,8 @@ INTERNAL_ATTRIBUTES = {
     "modules", "environ", "load_module", "get_data",
 }
 # Methods of a text value a template may call (`patient.name.upper()`): the renderer's own
-# allow-list when it is installed (every letter value is text, a number, a flag or a list).
-try:
-    from appeals.letters.sandbox import ALLOWED_STR_METHODS as VALUE_METHODS
-except ImportError:  # the letters package is optional for this pure check
-    VALUE_METHODS = frozenset({
-        "upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "replace",
-        "split", "startswith", "endswith", "count", "join", "splitlines", "casefold",
-    })
+# allow-list (every letter value is text, a number, a flag or a list).
+VALUE_METHODS = ALLOWED_STR_METHODS
 VALUE_ATTRIBUTES: set[str] = set()  # none: letter values have no data attributes
 FORBIDDEN_STATEMENTS = {
     nodes.Include: "`{% include %}` (templates cannot read other files)",

@@ -17,7 +17,8 @@ from ..contract import Evidence, RequirementResult
 from ..criteria import Library, Service
 from ..criteria.schema import Pathway, Requirement, Sign
 from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
-from .text import body_parts_in, weeks_words
+from ..criteria.anatomy import body_parts_in
+from .text import weeks_words
 
 # An onset worked out from "x 3 months" is approximate: allow this much slack against it.
 _ESTIMATE_SLACK = dt.timedelta(weeks=2)

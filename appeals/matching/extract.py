@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..contract import Case
 from ..criteria import Library, Service
 from ..criteria.folding import compile_folded, fold
+from ..criteria.anatomy import body_parts_in
 from . import text as tx
 from .spelling import Speller
 
@@ -227,7 +228,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 course.prescribed = True
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
-        doc_parts = tx.body_parts_in((source or "") + "\n" + text)
+        doc_parts = body_parts_in((source or "") + "\n" + text)
         doc_sides = tx.sides_in(text, parsed) if origin == DOCUMENT else set()
         for item in [*doc_courses, *doc_studies]:
             _attribute(item, text, parsed, doc_parts, doc_sides)
@@ -522,10 +523,10 @@ def _attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_
     """The body part and side a course or study is about: its own sentence's, else its record's."""
     sentence = parsed.sentence_at(item.mention.sentence) if item.mention.sentence >= 0 else None
     own = text[sentence.start:sentence.end] if sentence else ""
-    item.parts = tx.body_parts_in(own) - {"head"} or (doc_parts - {"head"} if len(doc_parts - {"head"}) == 1 else set())
+    item.parts = body_parts_in(own) - {"head"} or (doc_parts - {"head"} if len(doc_parts - {"head"}) == 1 else set())
     item.sides = tx.sides_in(own) or doc_sides
     if isinstance(item, Study):
-        item.vague = not tx.body_parts_in(own) and not tx.sides_in(own) and not tx.dates_in(own) \
+        item.vague = not body_parts_in(own) and not tx.sides_in(own) and not tx.dates_in(own) \
             and not _YEAR.search(own)
 
 

@@ -46,8 +46,9 @@ class Appeal(Owned, db.Model):
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # A bulk batch this appeal came from; no foreign key (the bulk area owns batches).
-    batch_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The bulk batch this appeal came from (deleting the batch deletes its appeals).
+    batch_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("batches.id", ondelete="CASCADE"), nullable=True, index=True)
     row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # SHA-256 of an anonymous patient's access key (the key is shown once, in their link).
     access_key_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)

@@ -1,4 +1,5 @@
-"""An appeal's pages: where the case stands, the letter's progress, its preview and download.
+"""An appeal's pages: where the case stands, the letter's progress, its preview and download,
+deleting it, and (where mail is configured) an anonymous patient emailing their link to themselves.
 
 Every read goes through appeals.access.get_owned_or_404, so another person's appeal (or an unknown
 id) is "not found". An anonymous patient reaches an appeal through its link /a/<id>/<key>, which
@@ -8,12 +9,14 @@ refresh while the letter is queued or being written).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import smtplib
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -24,18 +27,24 @@ from flask import (
 )
 
 from flask_login import current_user
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from .. import jobs
+from ..services import appeals as appeal_service
 from ..access import get_owned_or_404, grant_to_session, scoped
+from ..accounts.mail import mail_configured, send_mail
+from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
+from .accounts import EXPIRED_FORM
+from .forms import ButtonForm
 from .intake import SHOWN_ONCE_KEY
 
 appeal_pages = Blueprint("appeal_pages", __name__)
 
-# Plain words for the contract's codes (shared/docs/matching-contract.md).
+# Plain words for the contract's codes (docs/matching-contract.md).
 REQUIREMENT_STATUS = {
     "met_in_request": "Met in the original request",
     "omitted": "In your records, left out of the request",
@@ -98,7 +107,7 @@ def show(appeal_id: str):
     if not request.args.get("waiting"):
         record_event("viewed", appeal)
     link = _link_to_show_once(appeal, keep=in_progress)
-    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
     return render_template(
         "appeals/show.html",
         appeal=appeal,
@@ -118,18 +127,6 @@ def show(appeal_id: str):
         denial_category=DENIAL_CATEGORY,
         plan_type=PLAN_TYPE,
     )
-
-
-@appeal_pages.app_template_filter("long_date")
-def long_date(value) -> str:
-    """2025-03-14 -> March 14, 2025 (dates arrive as ISO strings from the stored JSON)."""
-    if not value:
-        return ""
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
@@ -169,7 +166,7 @@ def _pdf_available() -> bool:
 @appeal_pages.get("/appeals/<appeal_id>/letter.docx")
 def download_docx(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         abort(404)
     record_event("downloaded", appeal)
@@ -180,7 +177,7 @@ def download_docx(appeal_id: str):
 @appeal_pages.get("/appeals/<appeal_id>/letter.pdf")
 def download_pdf(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         abort(404)
     from ..letters.pdf import PdfUnavailable, docx_to_pdf
@@ -201,7 +198,7 @@ def download_pdf(appeal_id: str):
 def retry(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
     if appeal.status == FAILED:
-        jobs.retry_appeal(appeal)
+        appeal_service.retry_appeal(appeal)
         flash("Writing the letter again.", "info")
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
 
@@ -226,13 +223,22 @@ def delete(appeal_id: str):
     return redirect(url_for(target), code=303)
 
 
+@appeal_pages.errorhandler(RateLimitExceeded)
+def _too_many(exc):
+    """Emailing links too often from one network (MAIL_RATE_LIMIT): said on a page (429)."""
+    return render_template("accounts/message.html", title="Too many attempts",
+                           message="Too many attempts from your network; wait a minute and try "
+                                   "again."), 429
+
+
 @appeal_pages.errorhandler(CSRFError)
 def _csrf_failed(error):
     """A button pressed on a page left open too long: nothing was done; the appeal's page says so
     (400, with fresh tokens on its buttons)."""
     appeal_id = (request.view_args or {}).get("appeal_id")
-    if not appeal_id:
-        return error
+    if not appeal_id:  # the "email me my link" form
+        return render_template("accounts/message.html", title="The form expired",
+                               message=EXPIRED_FORM, link="/"), 400
     flash("That page had expired, so nothing was done. Press the button again.", "error")
     page = show(appeal_id)
     return page, 400
@@ -242,9 +248,63 @@ def _csrf_failed(error):
 def open_link(appeal_id: str, key: str):
     """An anonymous patient's saved link: the key is checked against its stored hash, then this
     browser may open the appeal. A wrong key and an unknown id both answer 404."""
-    appeal = jobs.appeal_for_access_key(appeal_id, key)
+    appeal = appeal_service.appeal_for_access_key(appeal_id, key)
     if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
         abort(404)
     grant_to_session(appeal)
     # Off the secret address, so it does not linger in the address bar.
     return redirect(url_for("appeal_pages.show", appeal_id=appeal.id), code=303)
+
+
+# ----------------------------------------------------------------------------------------------
+# An anonymous patient emails their own link to themselves (only where mail is configured)
+
+
+def _appeal_for_link(link: str):
+    """The anonymous appeal a link of ours opens (its key checked), else None."""
+    path = urlsplit(link or "").path
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    if endpoint != "appeal_pages.open_link":
+        return None
+    appeal = appeal_service.appeal_for_access_key(args["appeal_id"], args["key"])
+    if appeal is None or appeal.owner_id is not None or appeal.organization_id is not None:
+        return None
+    return appeal
+
+
+@appeal_pages.post("/link/email")
+@limiter.limit(lambda: current_app.config["MAIL_RATE_LIMIT"])
+def email_link():
+    if not mail_configured():
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    link = request.form.get("link", "")
+    appeal = _appeal_for_link(link)
+    if appeal is None:
+        abort(404)
+    back = url_for("appeal_pages.show", appeal_id=appeal.id)
+    try:
+        address = normalize_email(request.form.get("email", ""))
+    except AccountError as error:
+        flash(f"The link was not sent: {error.message}", "error")
+        return redirect(back, code=303)
+    days = current_app.config["DEFAULT_RETENTION_DAYS"]
+    body = (
+        "Here is the link to the appeal you started. Anyone with it can open the appeal, so keep "
+        f"it private:\n\n{link}\n\nIt works until you delete the appeal, or {days} days after "
+        "you created it, when it is deleted for your privacy.\n\nYou asked for this email on the "
+        "appeal's page. If you did not, you can ignore it.\n"
+    )
+    try:
+        send_mail(address, "Your appeal link", body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.warning("sending an appeal link failed (mail server error)")
+        flash("The email could not be sent right now. Copy the link instead.", "error")
+        return redirect(back, code=303)
+    record_event("link_emailed", appeal)
+    flash("We sent the link to the address you gave. We did not keep the address.", "info")
+    return redirect(back, code=303)

@@ -2,7 +2,7 @@
 bar (it refreshes itself, no JavaScript), download the ZIP, retry failed rows, and fix invalid rows
 (one by one on a form, or as a file of just the fixed rows).
 
-Thin: appeals.batches does the work. Every page needs a signed-in user; every batch is looked up
+Thin: appeals.services.bulk does the work. Every page needs a signed-in user; every batch is looked up
 through appeals.access, so another clinic's batch answers 404.
 """
 
@@ -13,14 +13,11 @@ import io
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    stream_with_context, url_for)
-from flask_login import login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
 
-from .. import batches
+from ..services import bulk as bulk_service
 from ..letters import LETTER_KINDS
 from ..access import current_principal, get_owned_or_404, scoped
 from ..audit import record_event
@@ -28,7 +25,11 @@ from ..delivery.manifest import neutralize
 from ..extensions import db
 from ..intake.columns import COLUMN_NAMES, COLUMNS, column_reference, normalize_label
 from ..intake.spreadsheet import SpreadsheetError
+from ..services.letter_library import visible_templates
 from ..models.batches import RUNNING, Batch, BatchRow
+from ..privacy import delete_record, may_delete
+from .forms import ButtonForm
+from .forms.bulk import FixedRowsForm, MappingForm, RowForm, UploadForm
 
 bulk = Blueprint("bulk", __name__, url_prefix="/bulk")
 
@@ -37,29 +38,12 @@ REPORT_LIMIT = 500  # problems shown on the page; the CSV of invalid rows has th
 CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 
 
-class UploadForm(FlaskForm):
-    file = FileField("Spreadsheet (CSV or XLSX)", validators=[FileRequired("Choose a file.")])
-    letter = SelectField("Letter for rows whose letter column is empty", validators=[Optional()])
-
-
-class FixedRowsForm(FlaskForm):
-    file = FileField("File of fixed rows", validators=[FileRequired("Choose a file.")])
-
-
-class MappingForm(FlaskForm):
-    mapping = TextAreaField("Your column names", validators=[Optional(), Length(max=20_000)])
-
-
 def _letter_options() -> list[tuple[str, str]]:
     """The built-in kinds, then the library templates this user may use."""
     from .intake import LETTER_LABELS
 
     options = [("", "The letter that suits each row's outcome")]
     options += [(k, LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
-    try:
-        from ..letter_templates.store import visible_templates
-    except ImportError:
-        return options
     options += [(t.id, f"Template: {t.name}") for t in visible_templates(current_principal())]
     return options
 
@@ -74,13 +58,9 @@ def _upload_form(**kwargs) -> UploadForm:
 def _limits():
     from flask import current_app
 
-    from ..intake.spreadsheet import MAX_BYTES, MAX_ROWS
-
     config = current_app.config
-    size = min(config.get("BULK_MAX_BYTES") or MAX_BYTES,
-               config.get("MAX_CONTENT_LENGTH") or MAX_BYTES)
-    return {"bulk_max_mb": f"{size / 1e6:.0f}",
-            "bulk_max_rows": f"{config.get('BULK_MAX_ROWS') or MAX_ROWS:,}"}
+    size = min(config["BULK_MAX_BYTES"], config["MAX_CONTENT_LENGTH"] or config["BULK_MAX_BYTES"])
+    return {"bulk_max_mb": f"{size / 1e6:.0f}", "bulk_max_rows": f"{config['BULK_MAX_ROWS']:,}"}
 
 
 def _recent_batches(limit: int = 20) -> list[Batch]:
@@ -92,7 +72,7 @@ def _recent_batches(limit: int = 20) -> list[Batch]:
 @login_required
 def index():
     return render_template("bulk/index.html", form=_upload_form(), batches=_recent_batches(),
-                           progress=batches.progress)
+                           progress=bulk_service.progress)
 
 
 @bulk.post("/")
@@ -101,17 +81,17 @@ def upload():
     form = _upload_form()
     if not form.validate_on_submit():
         return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                               progress=batches.progress), 400
+                               progress=bulk_service.progress), 400
     letter = form.letter.data or None
     try:
-        batch = batches.stage_file(form.file.data.read(), form.file.data.filename or "",
+        batch = bulk_service.stage_file(form.file.data.read(), form.file.data.filename or "",
                                    current_principal(), source="web", letter=letter)
-    except (SpreadsheetError, batches.BatchError) as exc:
+    except (SpreadsheetError, bulk_service.BatchError) as exc:
         form.file.errors = [str(exc)]
         return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                               progress=batches.progress), 422
+                               progress=bulk_service.progress), 422
     record_event("created", batch, via="web")
-    batches.start(batch)
+    bulk_service.start(batch)
     return redirect(url_for("bulk.batch", batch_id=batch.id), code=303)
 
 
@@ -120,26 +100,26 @@ def too_large(exc):
     """An upload over the size limit, said on the upload page (the body was never read)."""
     from flask import current_app
 
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
     form = _upload_form(formdata=None)
     size = f"{limit / 1e6:.0f} MB" if limit >= 1e6 else f"{limit / 1e3:.0f} KB"
     form.file.errors = [f"The file is larger than {size}. Split it into smaller "
                         "files (or save it as CSV, which is smaller than XLSX) and upload each."]
     return render_template("bulk/index.html", form=form, batches=_recent_batches(),
-                           progress=batches.progress), 413
+                           progress=bulk_service.progress), 413
 
 
 @bulk.get("/<batch_id>")
 @login_required
 def batch(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
-    progress = batches.progress(record)
-    report = batches.validation_report(record, limit=REPORT_LIMIT)
+    progress = bulk_service.progress(record)
+    report = bulk_service.validation_report(record, limit=REPORT_LIMIT)
     return render_template(
         "bulk/batch.html", batch=record, progress=progress, report=report,
         report_limited=record.invalid_rows > 0 and len({p["row"] for p in report}) < record.invalid_rows,
         refresh=REFRESH_SECONDS if record.status == RUNNING else None,
-        fixed_form=FixedRowsForm(), retry_form=FlaskForm())
+        fixed_form=FixedRowsForm(), retry_form=ButtonForm())
 
 
 @bulk.get("/<batch_id>/archive")
@@ -147,7 +127,7 @@ def batch(batch_id: str):
 def archive(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
     record_event("downloaded", record, via="web")
-    response = Response(stream_with_context(batches.iter_archive(record)),
+    response = Response(stream_with_context(bulk_service.iter_archive(record)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="batch-{record.id[:8]}.zip"'
     return response
@@ -157,9 +137,9 @@ def archive(batch_id: str):
 @login_required
 def retry(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
-    count = batches.retry_failed(record)
+    count = bulk_service.retry_failed(record)
     flash(f"{count} failed row(s) queued again." if count else "No row had failed.")
     return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
 
@@ -172,7 +152,7 @@ def invalid_csv(batch_id: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(["row", *CASE_COLUMNS, "problems"])
-    for row in batches.invalid_rows(record):
+    for row in bulk_service.invalid_rows(record):
         cells = row.cells or {}
         problems = "; ".join(f"{p['column']}: {p['message']}" for p in row.problems)
         writer.writerow([row.row_number, *(neutralize(cells.get(c, "")) for c in CASE_COLUMNS),
@@ -192,28 +172,12 @@ def upload_fixed(batch_id: str):
         flash("Choose the file of fixed rows.", "error")
         return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
     try:
-        fixed, still = batches.resubmit_file(record, form.file.data.read(), current_principal())
+        fixed, still = bulk_service.resubmit_file(record, form.file.data.read(), current_principal())
     except SpreadsheetError as exc:
         flash(f"The file of fixed rows was not used: {exc}", "error")
         return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
     flash(f"{fixed} row(s) fixed and queued; {still} still need changes.")
     return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
-
-
-def _row_form_class():
-    """A form with one field per contract column (built once: the columns are fixed)."""
-    fields = {}
-    for column in COLUMNS:
-        if column.name == "row":
-            continue
-        widget = TextAreaField if column.name in ("documentation", "denial_text",
-                                                  "original_request") else StringField
-        fields[column.name] = widget(column.name, description=column.description,
-                                     validators=[Optional(), Length(max=50_000)])
-    return type("RowForm", (FlaskForm,), fields)
-
-
-RowForm = _row_form_class()
 
 
 @bulk.route("/<batch_id>/rows/<int:row_number>", methods=["GET", "POST"])
@@ -231,7 +195,7 @@ def edit_row(batch_id: str, row_number: int):
     status = 200
     if form.validate_on_submit():
         cells = {name: (getattr(form, name).data or "") for name in CASE_COLUMNS}
-        batches.fix_row(record, row_number, cells, current_principal())
+        bulk_service.fix_row(record, row_number, cells, current_principal())
         if not row.is_invalid:
             flash(f"Row {row_number} is fixed and its letter is on the way.")
             return redirect(url_for("bulk.batch", batch_id=record.id), code=303)
@@ -300,12 +264,51 @@ def mapping():
     if form.validate_on_submit():
         parsed, problems = parse_mapping_text(form.mapping.data or "")
         if not problems:
-            batches.save_mapping(principal, parsed)
+            bulk_service.save_mapping(principal, parsed)
             flash("Your column names are saved; they apply to your next upload.")
             return redirect(url_for("bulk.mapping"), code=303)
     elif request.method == "GET":
-        record = batches.saved_mapping(principal)
+        record = bulk_service.saved_mapping(principal)
         if record:
             form.mapping.data = "\n".join(f"{h} = {c}" for h, c in record.mapping.items())
     return render_template("bulk/mapping.html", form=form, problems=problems,
                            columns=CASE_COLUMNS), (422 if problems else 200)
+
+
+# ----------------------------------------------------------------------------------------------
+# Deleting a batch now, with its rows, appeals and letters (appeals.privacy.delete_record)
+
+
+@bulk.route("/<batch_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(batch_id: str):
+    """GET asks; POST (with its CSRF token) deletes. Someone who may see the batch but did not
+    file it (and is not an admin) is told who can."""
+    record = get_owned_or_404(Batch, batch_id)
+    if not may_delete(record, current_user):
+        return render_template(
+            "accounts/message.html", title="You cannot delete this batch",
+            message="Only the person who filed this batch or an admin of your organization can "
+                    "delete it.",
+        ), 403
+    if request.method == "POST":
+        if not ButtonForm().validate_on_submit():
+            abort(400)
+        delete_record(record)
+        flash("The batch is deleted, with everything in it. It cannot be brought back.", "info")
+        return redirect(url_for("bulk.index"), code=303)
+    return render_template(
+        "bulk/delete.html", what="batch",
+        detail="Every row of the spreadsheet, every appeal made from it and every letter are "
+               "deleted now.",
+        back=url_for("bulk.batch", batch_id=record.id))
+
+
+@bulk.errorhandler(CSRFError)
+def _csrf_failed(error):
+    """A button pressed on a page left open too long: nothing was done; say so (400)."""
+    batch_id = (request.view_args or {}).get("batch_id")
+    link = url_for("bulk.batch", batch_id=batch_id) if batch_id else url_for("bulk.index")
+    return render_template("accounts/message.html", title="The form expired",
+                           message="This form had expired, so nothing was done. Please try again.",
+                           link=link), 400

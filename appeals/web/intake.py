@@ -14,13 +14,8 @@ from flask_wtf.csrf import CSRFError
 from ..access import current_principal, grant_to_session
 from ..audit import record_event
 from ..contract import CaseError, parse_case
-from .forms import (
-    MODE_CHECK,
-    IntakeForm,
-    apply_case_errors,
-    build_intake_form,
-    case_data,
-)
+from .forms.intake import MODE_CHECK, IntakeForm, build_intake_form
+from .intake_case import apply_case_errors, case_data
 
 intake = Blueprint("intake", __name__)
 
@@ -50,7 +45,7 @@ def _letter_kind_choices() -> list[tuple[str, str]]:
 
 def _template_choices() -> list[tuple[str, str]]:
     """The letter templates the caller may use (their own, their organization's, public ones)."""
-    from ..letter_templates.store import visible_templates
+    from ..services.letter_library import visible_templates
 
     return [(template.id, template.name) for template in visible_templates(current_principal())]
 
@@ -149,8 +144,8 @@ def start():
     except CaseError as error:
         apply_case_errors(form, error, notes)
         return _render(form, library, service, 422)
-    from .. import jobs
-    from ..letter_templates.store import resolve_template_for
+    from ..services import appeals as appeal_service
+    from ..services.letter_library import resolve_template_for
 
     principal = current_principal()
     version_id = None
@@ -163,7 +158,7 @@ def start():
             return _render(form, library, service, 422)
     try:
         return _submit(case, form.letter_kind.data or None, version_id)
-    except jobs.SubmissionError as error:
+    except appeal_service.SubmissionError as error:
         fields = {"letter": "letter_kind", "template": "letter_template"}
         for item in error.errors:
             form.add_error(fields.get(item["field"]), item["message"])
@@ -171,13 +166,13 @@ def start():
 
 
 def _submit(case, kind: str | None, template_version_id: str | None):
-    from .. import jobs
+    from ..services import appeals as appeal_service
 
     principal = current_principal()
-    appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id,
+    appeal = appeal_service.submit_appeal(case, kind=kind, template_version_id=template_version_id,
                                 principal=principal)
     if principal.is_anonymous:
-        key = jobs.create_anonymous_access(appeal)
+        key = appeal_service.create_anonymous_access(appeal)
         grant_to_session(appeal)
         session[SHOWN_ONCE_KEY] = {"appeal_id": appeal.id, "key": key}
     record_event("created", appeal)

@@ -1,17 +1,18 @@
-"""What every page shares: the navigation and the helpers base.html uses.
+"""What every page's template may use: the navigation, and the filters for dates and check
+messages. Installed by app.register_template_helpers().
 
-Areas add their pages to the navigation by endpoint name. A link is shown only when its endpoint
-is registered, so base.html never breaks while an area is missing (or switched off).
+Areas add their pages to the navigation by endpoint name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user
-
-layout = Blueprint("layout", __name__)
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -27,30 +28,22 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("intake.start", "New appeal"),
     NavLink("appeal_pages.index", "My appeals", "signed_in"),
     NavLink("bulk.index", "Bulk", "signed_in"),
-    NavLink("templates.index", "Templates", "signed_in"),
+    NavLink("letter_library.index", "Templates", "signed_in"),
     NavLink("auth.login", "Sign in", "signed_out"),
     NavLink("auth.settings", "Account", "signed_in"),
     NavLink("auth.logout", "Sign out", "signed_in"),
 )
 
 
-def has_endpoint(endpoint: str) -> bool:
-    """True when a view is registered under `endpoint` (lets a template link to optional areas)."""
-    return endpoint in current_app.view_functions
-
-
 def _signed_in() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
-@layout.app_template_global()
 def nav_links() -> list[dict]:
     """The navigation entries to show now: registered endpoints for this kind of visitor."""
     signed_in = _signed_in()
     links = []
     for link in NAV_LINKS:
-        if not has_endpoint(link.endpoint):
-            continue
         if link.audience == "signed_in" and not signed_in:
             continue
         if link.audience == "signed_out" and signed_in:
@@ -65,4 +58,21 @@ def nav_links() -> list[dict]:
     return links
 
 
-layout.add_app_template_global(has_endpoint, "has_endpoint")
+def long_date(value) -> str:
+    """2025-03-14 -> March 14, 2025 (dates arrive as ISO strings from the stored JSON)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def backticks_to_code(text: str | None) -> Markup:
+    """Check messages quote tags in `backticks`; show those as <code> (everything escaped)."""
+    escaped = str(escape(text or ""))
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", escaped))

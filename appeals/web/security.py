@@ -1,4 +1,4 @@
-"""Security headers on every response, safe session cookies, and logs without health data.
+"""Security headers on every response and logs without health data (installed by app.py).
 
 Pages show health data and anonymous links carry their access key in the URL, so: a strict CSP
 (no inline script or style), no Referer ever sent, no caching of anything but static files, and
@@ -11,7 +11,7 @@ import logging
 import re
 import traceback
 
-from flask import Flask, request
+from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -26,21 +26,34 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+# Headers Flask-Talisman does not set.
+CROSS_ORIGIN_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
-_DEVELOPMENT = ("development", "testing")
+
+def talisman_options(config) -> dict:
+    """Flask-Talisman's settings: the CSP, nosniff, no Referer, no framing; cookies as configured."""
+    return {
+        "content_security_policy": CONTENT_SECURITY_POLICY,
+        "x_content_type_options": True,
+        "referrer_policy": "no-referrer",
+        "frame_options": "DENY",
+        "permissions_policy": PERMISSIONS_POLICY,
+        # TLS ends at the proxy (ProxyFix, TRUSTED_PROXY_COUNT): no redirect here. Talisman's HSTS
+        # believes any client's X-Forwarded-Proto, so add_headers() sets HSTS on request.is_secure.
+        "force_https": False,
+        "strict_transport_security": False,
+        "session_cookie_secure": config["SESSION_COOKIE_SECURE"],
+        "session_cookie_http_only": config["SESSION_COOKIE_HTTPONLY"],
+        "session_cookie_samesite": config["SESSION_COOKIE_SAMESITE"],
+    }
 
 
-def _add_headers(response):
-    for name, value in HEADERS.items():
+def add_headers(response):
+    for name, value in CROSS_ORIGIN_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint != "static":
         # Health data must not sit in a browser's or a proxy's cache.
@@ -138,32 +151,7 @@ def install_log_filter() -> None:
 _request_log = logging.getLogger("appeals.requests")
 
 
-def _log_request(response):
+def log_request(response):
     # Path only (ids are random and reveal nothing); never the query string or the body.
     _request_log.info("%s %s %s", request.method, loggable_path(), response.status_code)
     return response
-
-
-# ----------------------------------------------------------------------------------------------
-
-
-def init_app(app: Flask) -> None:
-    development = app.config["APPEALS_ENV"] in _DEVELOPMENT or app.testing
-    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
-    if proxies:
-        # Behind a TLS-terminating proxy: the client's address (for rate limits), https (for
-        # links and HSTS) and host come from the proxy's X-Forwarded-* headers, trusted only for
-        # this many hops. Never set it without such a proxy: clients could forge them.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
-    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
-    if not development:
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
-    app.after_request(_add_headers)
-    app.after_request(_log_request)
-    install_log_filter()

@@ -123,7 +123,7 @@ def principal_of(user) -> Principal:
 def make_template(principal: Principal, *, visibility: str = "private", created_at=None):
     """A library template made the way an upload makes it (checked, version 1), from the
     built-in patient letter."""
-    from appeals.letter_templates.store import create_template
+    from appeals.services.letter_library import create_template
     from appeals.letters import builtin_template_bytes
 
     template, _ = create_template(principal, name="Synthetic private template",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.browser import launch_chromium, serving
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "accounts"

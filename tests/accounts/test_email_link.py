@@ -3,12 +3,12 @@
 import pytest
 from flask import render_template_string
 
-from appeals import jobs
+from appeals.services import appeals as jobs
 from appeals.access import Principal
 from appeals.extensions import db
 from .records import SYNTHETIC_MEMBER_ID, SYNTHETIC_NAME, make_appeal
 
-PARTIAL = '{% include "accounts/_email_link.html" %}'
+PARTIAL = '{% include "appeals/_email_link.html" %}'
 
 
 class RecordingSMTP:
@@ -95,3 +95,33 @@ def test_a_signed_in_users_appeal_cannot_be_mailed_through_a_link(app, user, mon
         link = f"http://localhost/a/{appeal.id}/{key}"
     response = app.test_client().post("/link/email", data={"link": link, "email": "p@example.test"})
     assert response.status_code == 404 and RecordingSMTP.sent == []
+
+
+def test_too_many_links_from_one_network_are_refused_on_a_page(app, anonymous_appeal, monkeypatch):
+    from appeals.accounts import mail
+
+    RecordingSMTP.sent = []
+    monkeypatch.setattr(mail.smtplib, "SMTP", RecordingSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.test", MAIL_SENDER="appeals@example.test",
+                      MAIL_RATE_LIMIT="1 per hour")
+    _, link = anonymous_appeal
+    client = app.test_client()
+    assert client.post("/link/email", data={"link": link, "email": "p@example.test"}).status_code == 303
+    refused = client.post("/link/email", data={"link": link, "email": "p@example.test"})
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    assert len(RecordingSMTP.sent) == 1
+
+
+def test_an_expired_email_form_says_so_and_sends_nothing(app, anonymous_appeal, monkeypatch):
+    from appeals.accounts import mail
+
+    RecordingSMTP.sent = []
+    monkeypatch.setattr(mail.smtplib, "SMTP", RecordingSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.test", MAIL_SENDER="appeals@example.test",
+                      WTF_CSRF_ENABLED=True)
+    _, link = anonymous_appeal
+    response = app.test_client().post("/link/email", data={"link": link, "email": "p@example.test"})
+    assert response.status_code == 400
+    assert "The form expired" in response.get_data(as_text=True)
+    assert RecordingSMTP.sent == []

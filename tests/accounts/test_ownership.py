@@ -271,7 +271,7 @@ def test_members_of_the_same_organization_share_records(people):
 
 def test_anonymous_links(app):
     """An anonymous patient's appeal opens only with its key, in the browser that used it."""
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
 
     with app.app_context():
@@ -349,7 +349,7 @@ def test_the_sweep_on_postgresql(tmp_path):
     """The same sweep where production data lives (types and comparisons are stricter there)."""
     from support.workers import postgres_database
 
-    from appeals import create_app
+    from appeals.app import create_app
 
     with postgres_database() as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from support.workers import ServiceConfig, postgres_database, running_worker, wait_for
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 from appeals.models import AuditEvent, Organization, utcnow
 

@@ -48,7 +48,7 @@ def test_session_ends_after_its_lifetime_however_busy(app, client, user, monkeyp
 
 
 def test_an_anonymous_patients_access_ends_when_unused(app, monkeypatch):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
 
     from .records import make_appeal
@@ -76,7 +76,7 @@ def test_session_cookie_flags(app, client, user):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    from appeals import create_app
+    from appeals.app import create_app
 
     app = create_app({"APPEALS_ENV": "production", "SECRET_KEY": "s" * 32,
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "p.sqlite")})

@@ -17,7 +17,7 @@ import pytest
 from support.browser import launch_chromium, serving
 from support.workers import ServiceConfig, running_worker
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.criteria import load_library
 from appeals.extensions import db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.extensions import db
 from tests.conftest import PASSWORD, bearer, make_user
 

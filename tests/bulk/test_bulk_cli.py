@@ -55,3 +55,25 @@ def test_cli_all_valid_exits_0_and_refuses_unusable_files(app, tmp_path):
     result = runner.invoke(cli, ["bulk", str(source), "-o", str(tmp_path / "y.zip"),
                                  "--template", "sonnet"])
     assert result.exit_code == 2 and "unknown letter" in result.output
+
+
+def test_cli_on_several_processes_writes_the_same_zip_as_on_one(app, tmp_path):
+    rows, _ = spreadsheet_rows(30, 0)
+    source = tmp_path / "denials.csv"
+    source.write_bytes(to_csv(rows))
+    runner = app.test_cli_runner()
+    archives = {}
+    for processes in (1, 2):
+        out = tmp_path / f"letters-{processes}.zip"
+        result = runner.invoke(cli, ["bulk", str(source), "-o", str(out),
+                                     "--processes", str(processes)])
+        assert result.exit_code == 0, result.output
+        assert "30 letters, 0 failed" in result.output
+        archives[processes] = zipfile.ZipFile(out)
+    one, two = archives[1], archives[2]
+    assert one.namelist() == two.namelist() and len(one.namelist()) == 31
+    assert one.read("manifest.csv") == two.read("manifest.csv")
+    for name in one.namelist()[1:]:
+        assert zipfile.ZipFile(io.BytesIO(two.read(name))).namelist()  # a whole .docx
+    with app.app_context():  # each child's work is in the database, then deleted with the batch
+        assert db.session.scalar(select(func.count()).select_from(Appeal)) == 0

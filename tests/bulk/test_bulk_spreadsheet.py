@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
-from appeals.intake.columns import (
-    column_letter, letter_choices, map_headers, parse_date, row_to_case, split_documentation,
-)
+from appeals.intake.columns import column_letter, letter_choices, map_headers
+from appeals.intake.rows import parse_date, row_to_case, split_documentation
 from appeals.intake.spreadsheet import SpreadsheetError, parse_sheet
 
 from .synthetic import HEADERS, good_row, spreadsheet_rows, to_csv, to_xlsx

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from appeals import batches
+from appeals.services import bulk as batches
 from appeals.access import Principal
 from appeals.extensions import db
 from appeals.models import Appeal, Batch, BatchRow, Letter, User
@@ -37,7 +37,7 @@ def test_worker_killed_mid_batch_still_yields_every_letter_exactly_once(tmp_path
     # Time limits roomy enough that a loaded 2-core CI machine never hits them (a chunk of 10
     # letters takes about a second here); the waits below are generous for the same reason and
     # end as soon as their condition holds.
-    extra = {"TEST_RENDER_DELAY": 0.05, "BULK_CHUNK_SIZE": 10, "LETTER_SOFT_TIME_LIMIT": 60,
+    extra = {"render_delay": 0.05, "BULK_CHUNK_SIZE": 10, "LETTER_SOFT_TIME_LIMIT": 60,
              "LETTER_TIME_LIMIT": 90}
     with deployment("redis", tmp_path, **extra) as service:
         app = service.app

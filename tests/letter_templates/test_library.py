@@ -163,10 +163,10 @@ def test_versions_sharing_and_who_sees_what(library_app, client, api_headers, ot
 
 def test_a_library_template_writes_the_letter_and_the_version_is_recorded(library_app, client,
                                                                           api_headers):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
     from appeals.contract import Case
-    from appeals.letter_templates import store
+    from appeals.services import letter_library as store
     from appeals.letter_templates.samples import samples
     from appeals.letters.text import docx_text
     from appeals.models import Appeal, User

@@ -14,7 +14,7 @@ import io
 import pytest
 from flask_migrate import upgrade
 
-from appeals import MIGRATIONS_DIR, create_app
+from appeals.app import MIGRATIONS_DIR, create_app
 from appeals.extensions import db
 from support.workers import ServiceConfig, postgres_database, running_worker, wait_for
 from tests.bulk.synthetic import spreadsheet_rows, to_csv
@@ -96,7 +96,7 @@ def _status(app, appeal_id):
 
 
 def test_hostile_templates_fail_with_a_reason_and_the_worker_keeps_serving(service):
-    from appeals import jobs
+    from appeals.services import appeals as jobs
     from appeals.access import Principal
     from appeals.letter_templates.samples import samples
     from appeals.letters.text import docx_text

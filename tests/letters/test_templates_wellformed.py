@@ -15,7 +15,7 @@ from appeals.letters import LETTER_KINDS, builtin_template_bytes, render_letter
 
 from .samples import TODAY, headache_pair, lumbar_case, lumbar_result
 
-BUILD = Path(__file__).resolve().parents[2] / "appeals" / "templates" / "letters" / "build.py"
+BUILD = Path(__file__).resolve().parents[2] / "tools" / "build_letters.py"
 _spec = importlib.util.spec_from_file_location("letters_build", BUILD)
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
@@ -50,4 +50,4 @@ def test_templates_are_up_to_date_with_the_builder(tmp_path):
 
     for path in build.build(tmp_path):
         assert docx_text(path.read_bytes()) == docx_text(builtin_template_bytes(path.stem)), (
-            f"{path.name} is stale: run .venv/bin/python appeals/templates/letters/build.py")
+            f"{path.name} is stale: run .venv/bin/python tools/build_letters.py")

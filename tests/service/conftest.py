@@ -8,7 +8,7 @@ import contextlib
 import pytest
 from flask_migrate import upgrade
 
-from appeals import MIGRATIONS_DIR, create_app
+from appeals.app import MIGRATIONS_DIR, create_app
 from appeals.extensions import db
 from support.workers import ServiceConfig, postgres_database, running_worker
 from tests.conftest import bearer, make_user

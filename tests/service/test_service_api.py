@@ -1,5 +1,5 @@
 """The appeals API through Flask's test client. No worker here: where a test needs the letter it
-runs the task's own function (jobs.render_appeal), as a worker would. The real-worker paths are in
+runs the task's own function (render_appeal), as a worker would. The real-worker paths are in
 test_service_integration.py."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from appeals import jobs
+from appeals.services import appeals as appeal_service
+from appeals.services import rendering
 from appeals.contract import parse_case
 from appeals.extensions import db
 from appeals.models import Appeal, AuditEvent, Letter, User
@@ -41,7 +42,7 @@ def audit_actions(app, appeal_id) -> list[str]:
 def render(app, appeal_id) -> None:
     """What the worker does for this appeal."""
     with app.app_context():
-        jobs.render_appeal(appeal_id)
+        appeal_service.render_appeal(appeal_id)
 
 
 def test_post_answers_202_with_location_and_the_result_at_once(app, client, api_headers):
@@ -123,7 +124,7 @@ def test_a_body_that_is_not_json_is_415(client, api_headers):
 def test_an_oversized_body_is_413_before_the_view_runs(app, client, api_headers, monkeypatch):
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     calls = []
-    monkeypatch.setattr(jobs, "submit_appeal", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(appeal_service, "submit_appeal", lambda *a, **k: calls.append(a))
     big = lumbar_case(documentation=[{"text": "x" * 40_000}, {"text": "y" * 40_000}])
 
     response = post_case(client, api_headers, big)
@@ -216,7 +217,7 @@ def test_a_failed_job_can_be_retried(app, client, api_headers, monkeypatch):
         raise MemoryError
 
     with monkeypatch.context() as patch:
-        patch.setattr(jobs, "render_letter", out_of_memory)
+        patch.setattr(rendering, "render_letter", out_of_memory)
         appeal_id = post_case(client, api_headers).get_json()["id"]
         render(app, appeal_id)
     failed = client.get(f"/api/v1/appeals/{appeal_id}", headers=api_headers).get_json()

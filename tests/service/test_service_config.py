@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.cli import cli
-from appeals.config import REDIS_VISIBILITY_TIMEOUT
+from appeals.settings import REDIS_VISIBILITY_TIMEOUT
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,6 +48,23 @@ def test_work_is_never_lost_settings():
     assert conf.worker_max_tasks_per_child
     assert conf.task_ignore_result  # state lives in the database
     assert "sweep-stuck-appeals" in conf.beat_schedule
+
+
+def test_every_periodic_task_is_in_the_one_beat_schedule():
+    schedule = celery_of().conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} == {
+        "appeals.sweep_stuck", "appeals.bulk.sweep", "appeals.purge_expired"}
+
+
+def test_letter_tasks_retry_a_lost_database_through_celery_with_the_settings_backoff():
+    from sqlalchemy.exc import OperationalError
+
+    tasks = celery_of(LETTER_MAX_RETRIES=5, LETTER_RETRY_DELAY=7).tasks
+    for name in ("appeals.render_letter", "appeals.bulk.process_chunk"):
+        task = tasks[name]
+        assert issubclass(OperationalError, task.autoretry_for)
+        assert (task.max_retries, task.retry_backoff, task.retry_backoff_max) == (5, 7, 35)
+        assert task.acks_late and task.reject_on_worker_lost
 
 
 @pytest.mark.parametrize("config, complaint", [

@@ -21,7 +21,7 @@ from .conftest import LUMBAR_CASE, deployment, store_broken_template
 pytestmark = pytest.mark.slow
 
 # Short limits so a dead worker's job is swept within seconds (production: minutes).
-KILL_TEST_CONFIG = dict(TEST_RENDER_DELAY=2, LETTER_SOFT_TIME_LIMIT=4, LETTER_TIME_LIMIT=5,
+KILL_TEST_CONFIG = dict(render_delay=2, LETTER_SOFT_TIME_LIMIT=4, LETTER_TIME_LIMIT=5,
                         STUCK_RENDERING_AFTER=6, SWEEP_INTERVAL=2)
 
 

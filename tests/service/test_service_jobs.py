@@ -1,4 +1,4 @@
-"""appeals.jobs without a worker: rendering exactly once, failures as reasons, the sweep,
+"""appeals.services (appeals, rendering) without a worker: rendering exactly once, failures as reasons, the sweep,
 anonymous access keys, submissions from the bulk importer."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from appeals import jobs
+from appeals.services import appeals as appeal_service
+from appeals.services import rendering
 from appeals.access import Principal
 from appeals.contract import parse_case
 from appeals.extensions import db
-from appeals.models import Appeal, Letter
+from appeals.models import Appeal, Batch, Letter
 from appeals.models.appeals import DONE, FAILED, QUEUED, RENDERING
 from appeals.models.base import utcnow
 
@@ -32,12 +33,12 @@ def ctx(app):
 def enqueued(monkeypatch):
     """The ids the code under test enqueued (instead of sending them to a broker)."""
     ids: list[str] = []
-    monkeypatch.setattr(jobs, "enqueue_letter", ids.append)
+    monkeypatch.setattr(appeal_service, "enqueue_letter", ids.append)
     return ids
 
 
 def submit(**kwargs) -> Appeal:
-    return jobs.submit_appeal(parse_case(LUMBAR_CASE), **kwargs)
+    return appeal_service.submit_appeal(parse_case(LUMBAR_CASE), **kwargs)
 
 
 def letters_of(appeal_id) -> int:
@@ -47,14 +48,16 @@ def letters_of(appeal_id) -> int:
 def test_submit_commits_then_enqueues_by_id(ctx, enqueued):
     seen_in_db = []
     # When the id is enqueued, the appeal must already be committed (another session sees it).
-    jobs_enqueue = enqueued.append
+    enqueue = enqueued.append
 
     def check_committed(appeal_id):
         with db.engine.connect() as connection:
             seen_in_db.append(connection.scalar(select(Appeal.status).where(Appeal.id == appeal_id)))
-        jobs_enqueue(appeal_id)
+        enqueue(appeal_id)
 
-    jobs.enqueue_letter = check_committed  # restored by monkeypatch's undo of the fixture
+    appeal_service.enqueue_letter = check_committed  # restored by monkeypatch's undo of the fixture
+    db.session.add(Batch(id="batch-1", total_rows=7))  # the batch the row belongs to
+    db.session.commit()
     appeal = submit(principal=Principal(), batch_id="batch-1", row_number=7)
 
     assert enqueued == [appeal.id] and seen_in_db == [QUEUED]
@@ -64,12 +67,12 @@ def test_submit_commits_then_enqueues_by_id(ctx, enqueued):
 
 def test_rendering_twice_writes_one_letter(ctx, enqueued):
     appeal = submit(principal=Principal())
-    jobs.render_appeal(appeal.id)
-    first = jobs.letter_for(appeal)
-    jobs.render_appeal(appeal.id)  # a redelivered task
+    appeal_service.render_appeal(appeal.id)
+    first = appeal_service.letter_for(appeal)
+    appeal_service.render_appeal(appeal.id)  # a redelivered task
 
     assert letters_of(appeal.id) == 1
-    assert jobs.letter_for(appeal).id == first.id
+    assert appeal_service.letter_for(appeal).id == first.id
     assert appeal.status == DONE and appeal.attempts == 1
     assert "SYN-PA-42" in first.text_preview
 
@@ -77,18 +80,18 @@ def test_rendering_twice_writes_one_letter(ctx, enqueued):
 def test_a_task_that_finds_the_letter_already_written_only_marks_it_done(ctx, enqueued):
     # The worker died after the letter was committed with "done"... or another delivery wrote it.
     appeal = submit(principal=Principal())
-    jobs.render_appeal(appeal.id)
+    appeal_service.render_appeal(appeal.id)
     appeal.status = RENDERING
     db.session.commit()
 
-    jobs.render_appeal(appeal.id)
+    appeal_service.render_appeal(appeal.id)
 
     assert appeal.status == DONE and letters_of(appeal.id) == 1 and appeal.attempts == 1
 
 
 def test_the_database_allows_one_letter_per_appeal(ctx, enqueued):
     appeal = submit(principal=Principal())
-    jobs.render_appeal(appeal.id)
+    appeal_service.render_appeal(appeal.id)
     db.session.add(Letter(appeal_id=appeal.id, docx=b"x", filename="x.docx"))
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -96,7 +99,7 @@ def test_the_database_allows_one_letter_per_appeal(ctx, enqueued):
 
 
 def test_a_purged_appeal_is_nothing_to_do(ctx):
-    jobs.render_appeal("0" * 32)  # no error
+    appeal_service.render_appeal("0" * 32)  # no error
 
 
 def test_an_internal_error_fails_the_job_without_repeating_case_data(ctx, enqueued, monkeypatch,
@@ -104,10 +107,10 @@ def test_an_internal_error_fails_the_job_without_repeating_case_data(ctx, enqueu
     def explode(case, result, **kwargs):
         raise ValueError(f"cannot format {case.patient.name}")
 
-    monkeypatch.setattr(jobs, "render_letter", explode)
+    monkeypatch.setattr(rendering, "render_letter", explode)
     appeal = submit(principal=Principal())
     with caplog.at_level(logging.ERROR):
-        jobs.render_appeal(appeal.id)
+        appeal_service.render_appeal(appeal.id)
 
     assert appeal.status == FAILED
     assert "internal error" in appeal.error and "Retry" in appeal.error
@@ -118,7 +121,7 @@ def test_an_internal_error_fails_the_job_without_repeating_case_data(ctx, enqueu
 def test_a_render_that_runs_out_of_time_says_so():
     from celery.exceptions import SoftTimeLimitExceeded
 
-    assert "took too long" in jobs.failure_reason(SoftTimeLimitExceeded())
+    assert "took too long" in rendering.failure_reason(SoftTimeLimitExceeded())
 
 
 def test_the_sweep_requeues_jobs_whose_worker_died_and_leaves_the_rest(ctx, enqueued):
@@ -135,31 +138,30 @@ def test_the_sweep_requeues_jobs_whose_worker_died_and_leaves_the_rest(ctx, enqu
     db.session.commit()
     enqueued.clear()
 
-    assert jobs.sweep_stuck() == 2
+    assert appeal_service.sweep_stuck() == 2
 
     assert sorted(enqueued) == sorted([dead.id, lost.id])
     db.session.expire_all()
     assert dead.status == QUEUED and dead.started_at is None
     assert (running.status, waiting.status, finished.status) == (RENDERING, QUEUED, DONE)
     # Swept jobs wait a full period again before the next sweep repeats them.
-    assert jobs.sweep_stuck() == 0
+    assert appeal_service.sweep_stuck() == 0
 
 
 def test_anonymous_access_keys_open_only_their_appeal(ctx, enqueued):
     appeal = submit(principal=Principal())
     other = submit(principal=Principal())
-    key = jobs.create_anonymous_access(appeal)
+    key = appeal_service.create_anonymous_access(appeal)
 
     assert len(key) >= 40 and key not in (appeal.access_key_hash or "")
-    assert jobs.appeal_for_access_key(appeal.id, key).id == appeal.id
-    assert jobs.appeal_for_access_key(other.id, key) is None
-    assert jobs.appeal_for_access_key(appeal.id, key[:-1] + "x") is None
-    assert jobs.appeal_for_access_key(appeal.id, None) is None
+    assert appeal_service.appeal_for_access_key(appeal.id, key).id == appeal.id
+    assert appeal_service.appeal_for_access_key(other.id, key) is None
+    assert appeal_service.appeal_for_access_key(appeal.id, key[:-1] + "x") is None
+    assert appeal_service.appeal_for_access_key(appeal.id, None) is None
 
 
 def test_unknown_letter_kind_and_template_are_submission_errors(ctx, enqueued, monkeypatch):
-    monkeypatch.setattr(jobs, "template_resolver", None)
-    with pytest.raises(jobs.SubmissionError) as raised:
+    with pytest.raises(appeal_service.SubmissionError) as raised:
         submit(principal=Principal(), kind="limerick", template_version_id="v1")
     assert {e["field"] for e in raised.value.errors} == {"letter", "template"}
     assert db.session.scalar(select(func.count()).select_from(Appeal)) == 0
@@ -171,13 +173,13 @@ def test_a_job_cut_off_again_and_again_fails_instead_of_looping(ctx, enqueued):
     appeal.status, appeal.attempts = RENDERING, 3
     db.session.commit()
 
-    jobs.render_appeal(appeal.id)
+    appeal_service.render_appeal(appeal.id)
 
     assert appeal.status == FAILED and "stopped 3 times" in appeal.error
     assert letters_of(appeal.id) == 0
-    jobs.retry_appeal(appeal)  # a person asks again: a fresh set of attempts
+    appeal_service.retry_appeal(appeal)  # a person asks again: a fresh set of attempts
     assert appeal.status == QUEUED and appeal.attempts == 0
-    jobs.render_appeal(appeal.id)
+    appeal_service.render_appeal(appeal.id)
     assert appeal.status == DONE and letters_of(appeal.id) == 1
 
 

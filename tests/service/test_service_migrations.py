@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from appeals import MIGRATIONS_DIR, create_app
+from appeals.app import MIGRATIONS_DIR, create_app
 from appeals.extensions import db
 from support.workers import postgres_database
 

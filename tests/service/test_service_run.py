@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.accounts.tokens import create_token
 from appeals.extensions import db
 from support.workers import REPO, wait_for

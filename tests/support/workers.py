@@ -78,18 +78,23 @@ class ServiceConfig:
     redis_url: str | None  # None: the embedded broker (a SQLite file under `directory`)
     directory: Path
     queue: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:12]}")
-    # Any other config keys (LETTER_TIME_LIMIT, TEST_RENDER_DELAY, SWEEP_INTERVAL, ...).
+    # Any other config keys (LETTER_TIME_LIMIT, SWEEP_INTERVAL, ...).
     extra: dict = field(default_factory=dict)
+    # Seconds each letter render waits first in this deployment's workers (support.slow_worker),
+    # so a test can kill a worker mid-task.
+    render_delay: float = 0
 
     @classmethod
     def redis(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
         """Redis broker: a random DB number and, within it, keys prefixed by a unique queue name."""
+        delay = extra.pop("render_delay", 0)
         return cls(database_url, f"{REDIS_HOST_URL}/{random.randint(1, 15)}", Path(directory),
-                   extra=extra)
+                   extra=extra, render_delay=delay)
 
     @classmethod
     def embedded(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
-        return cls(database_url, None, Path(directory), extra=extra)
+        delay = extra.pop("render_delay", 0)
+        return cls(database_url, None, Path(directory), extra=extra, render_delay=delay)
 
     def app_config(self) -> dict:
         """test_config for create_app()."""
@@ -118,6 +123,8 @@ class ServiceConfig:
         })
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
+        if self.render_delay:
+            env["TEST_WORKER_RENDER_DELAY"] = str(self.render_delay)
         for key, value in self.app_config().items():
             if key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL",
                        "WTF_CSRF_ENABLED"):
@@ -144,9 +151,14 @@ class WorkerProcess:
         self.process: subprocess.Popen | None = None
         self.beat_process: subprocess.Popen | None = None
 
+    @property
+    def entry(self) -> str:
+        """The Celery app module: the real entry point, or its slowed-down test variant."""
+        return "tests.support.slow_worker" if self.config.render_delay else "worker"
+
     def start(self) -> "WorkerProcess":
         command = [
-            sys.executable, "-m", "celery", "-A", "worker", "worker",
+            sys.executable, "-m", "celery", "-A", self.entry, "worker",
             "--loglevel", "INFO", "--concurrency", str(self.concurrency), "--pool", "prefork",
             "--hostname", f"{self.name}@%h", "--queues", self.config.queue,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -160,7 +172,7 @@ class WorkerProcess:
             # The scheduler as its own process (so child_pids() lists only the pool); kill() and
             # stop() end it too.
             self.beat_process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", "INFO",
+                [sys.executable, "-m", "celery", "-A", self.entry, "beat", "--loglevel", "INFO",
                  "--schedule", str(self.config.directory / f"beat-{self.name}")],
                 cwd=REPO, env=self.config.env(), stdout=self._log, stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -10,7 +10,8 @@ import lxml.html
 import pytest
 from sqlalchemy import func, select
 
-from appeals import create_app
+from appeals.app import create_app
+from appeals.criteria import load_library
 from appeals.extensions import db
 from appeals.models import Appeal
 
@@ -125,3 +126,23 @@ def field_value(tree, name: str):
         checked = [e.get("value") for e in elements if e.get("checked") is not None]
         return checked[0] if checked else None
     return first.get("value")
+
+
+def lumbar_service():
+    service = load_library().resolve("72148")
+    assert service is not None, "the criteria library should know CPT 72148"
+    return service
+
+
+def question_of_type(kind: str, service=None):
+    library = load_library()
+    service = service or lumbar_service()
+    for question in library.questions(service):
+        if question.type == kind:
+            return question
+    raise AssertionError(f"{service.name} has no {kind} question")
+
+
+def with_questions_shown(**changes):
+    """A form that has already shown the lumbar MRI's questions (step two)."""
+    return valid_form(questions_for=lumbar_service().id, **changes)

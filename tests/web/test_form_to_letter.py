@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from support.workers import ServiceConfig, postgres_database, running_worker, wait_for
 
-from appeals import create_app
+from appeals.app import create_app
 from appeals.criteria import load_library
 from appeals.extensions import db
 from appeals.models import Appeal, Letter

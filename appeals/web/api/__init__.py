@@ -1,23 +1,22 @@
 """The JSON API under /api/v1: its own blueprint, its own JSON errors, bearer tokens (no CSRF).
 
-Each area adds its routes in a module of this package, imported at the bottom. Every endpoint needs
-`Authorization: Bearer <token>` except those decorated with @public.
+One module per resource adds its routes (imported at the bottom), each described for the OpenAPI
+document with @document (openapi.py). Every endpoint needs `Authorization: Bearer <token>` except
+those documented as public (@document(..., public=True)).
 """
 
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from ...accounts.tokens import user_for_token
-from ...extensions import csrf
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(api)
 
 _PUBLIC_ENDPOINTS: set[str] = set()
 
 
 def public(view):
-    """Mark an API view as needing no token (the OpenAPI document)."""
+    """Mark an API view as needing no token (done by @document(..., public=True))."""
     _PUBLIC_ENDPOINTS.add(f"{api.name}.{view.__name__}")
     return view
 
@@ -42,15 +41,5 @@ def _http_error(exc: HTTPException):
     return response, exc.code
 
 
-@api.get("/me")
-def me():
-    """Who the token belongs to: lets a script check its token."""
-    user = g.api_user
-    return jsonify({"email": user.email, "organization_id": user.organization_id, "role": user.role})
-
-
-from . import match  # noqa: E402,F401
-from . import appeals, openapi  # noqa: E402,F401
-from . import batches  # noqa: E402,F401
-from . import templates  # noqa: E402,F401
-from . import privacy  # noqa: E402,F401
+# Each resource's routes, added to `api` as they are imported.
+from . import account, appeals, batches, match, openapi, templates  # noqa: E402,F401

@@ -14,15 +14,17 @@ from datetime import datetime, timezone
 
 from flask import Response, jsonify, request, url_for
 
-from ... import jobs
+from ...services import appeals as appeal_service
 from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
+from ...letters.pdf import PdfUnavailable, docx_to_pdf
 from ...models.appeals import DONE, FAILED, Appeal
 from . import api
-from .bodies import json_error as _error, read_case
+from .bodies import delete_now, json_error as _error, read_case
+from .openapi import DOCX_MIMETYPE, Binary, document
+from .schemas import Appeal as AppealOut, AppealQuery, Case, LetterQuery
 
 RETRY_AFTER_SECONDS = 2
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -36,7 +38,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def appeal_json(appeal: Appeal) -> dict:
     """An appeal as the API shows it (also what POST returns)."""
-    letter = jobs.letter_for(appeal) if appeal.status == DONE else None
+    letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
     return {
         "id": appeal.id,
         "status": appeal.status,
@@ -74,17 +76,28 @@ def _template_version(template: str | None) -> str | None:
     current version) or one of its version ids, and must be visible to the caller."""
     if template is None:
         return None
-    from ...letter_templates.store import resolve_template_for
+    from ...services.letter_library import resolve_template_for
     from ...letters import TemplateError
 
     try:
         version_id, _ = resolve_template_for(current_principal(), template)
     except (LookupError, TemplateError) as exc:
-        raise jobs.SubmissionError([{"field": "template", "message": str(exc)}]) from None
+        raise appeal_service.SubmissionError([{"field": "template", "message": str(exc)}]) from None
     return version_id
 
 
+_NOT_FOUND = "No such appeal (or not yours)."
+
+
 @api.post("/appeals")
+@document("Submit a case: match it now, write its letter in the background", tag="appeals",
+          json=Case, query=AppealQuery,
+          responses={202: (AppealOut, "Accepted: the result now, the letter soon."),
+                     400: "The body is not valid JSON.",
+                     413: "The body is larger than the server accepts.",
+                     415: "The body is not sent as application/json.",
+                     422: "The case (or letter/template) is not valid; `errors` names each field."},
+          headers={202: {"Location": "The appeal's status URL."}})
 def create_appeal():
     case, problem = read_case()
     if problem:
@@ -92,8 +105,8 @@ def create_appeal():
     kind = request.args.get("letter") or None
     try:
         template_version_id = _template_version(request.args.get("template") or None)
-        appeal = jobs.submit_appeal(case, kind=kind, template_version_id=template_version_id)
-    except jobs.SubmissionError as exc:
+        appeal = appeal_service.submit_appeal(case, kind=kind, template_version_id=template_version_id)
+    except appeal_service.SubmissionError as exc:
         return _error(422, "the request is not valid", errors=exc.errors)
     record_event("created", appeal)
     response = jsonify(appeal_json(appeal))
@@ -104,6 +117,8 @@ def create_appeal():
 
 
 @api.get("/appeals/<appeal_id>")
+@document("An appeal's status, result and letter progress", tag="appeals",
+          responses={200: AppealOut, 404: _NOT_FOUND})
 def get_appeal(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
     record_event("viewed", appeal)
@@ -114,6 +129,12 @@ def get_appeal(appeal_id: str):
 
 
 @api.get("/appeals/<appeal_id>/letter")
+@document("Download the appeal letter (.docx, or PDF)", tag="appeals", query=LetterQuery,
+          responses={200: Binary(f"{DOCX_MIMETYPE},application/pdf", "The letter."),
+                     400: "Unknown format.", 404: _NOT_FOUND,
+                     409: "The letter is not ready yet (see Retry-After), or it failed (the "
+                          "message gives the reason).",
+                     503: "PDF conversion is not available on this server."})
 def get_appeal_letter(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
     wanted = request.args.get("format", "docx")
@@ -122,17 +143,13 @@ def get_appeal_letter(appeal_id: str):
             {"field": "format", "message": "must be docx or pdf"}])
     if appeal.status == FAILED:
         return _error(409, f"the letter could not be written: {appeal.error}", status=appeal.status)
-    letter = jobs.letter_for(appeal)
+    letter = appeal_service.letter_for(appeal)
     if letter is None:
         response, code = _error(409, "the letter is not ready yet; try again shortly",
                                 status=appeal.status)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response, code
     if wanted == "pdf":
-        try:
-            from ...letters.pdf import PdfUnavailable, docx_to_pdf
-        except ImportError:
-            return _error(503, "PDF letters are not available on this server; download the .docx")
         try:
             body = docx_to_pdf(letter.docx)
         except PdfUnavailable as exc:
@@ -149,12 +166,15 @@ def get_appeal_letter(appeal_id: str):
 
 
 @api.post("/appeals/<appeal_id>/retry")
+@document("Write a failed letter again", tag="appeals",
+          responses={202: (AppealOut, "Queued again."), 404: _NOT_FOUND,
+                     409: "Only a failed letter can be retried."})
 def retry_appeal(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
     if appeal.status != FAILED:
         return _error(409, f"only a failed letter can be retried; this one is {appeal.status}",
                       status=appeal.status)
-    jobs.retry_appeal(appeal)
+    appeal_service.retry_appeal(appeal)
     record_event("retried", appeal)
     response = jsonify(appeal_json(appeal))
     response.status_code = 202
@@ -162,91 +182,10 @@ def retry_appeal(appeal_id: str):
     return response
 
 
-
-
-# ---------------------------------------------------------------------------------------------
-# OpenAPI (assembled by openapi.py)
-
-from .openapi import APPEAL_ID, AUTH_RESPONSES, _ref, error_response, json_body  # noqa: E402
-
-_NOT_FOUND = error_response("No such appeal (or not yours).")
-
-OPENAPI_PATHS = {
-    "/api/v1/appeals": {
-        "post": {
-            "summary": "Submit a case: match it now, write its letter in the background",
-            "operationId": "createAppeal",
-            "parameters": [
-                {"name": "letter", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "The letter kind; by default the one the result calls for."},
-                {"name": "template", "in": "query", "required": False,
-                 "schema": {"type": "string"},
-                 "description": "A letter template from the library: a template id (its "
-                                "current version is used) or one of its version ids."},
-            ],
-            "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("Case")}}},
-            "responses": {
-                "202": {
-                    **json_body(_ref("Appeal"), "Accepted: the result now, the letter soon."),
-                    "headers": {"Location": {"schema": {"type": "string"},
-                                             "description": "The appeal's status URL."}},
-                },
-                "400": error_response("The body is not valid JSON."),
-                "413": error_response("The body is larger than the server accepts."),
-                "415": error_response("The body is not sent as application/json."),
-                "422": error_response("The case (or letter/template) is not valid; `errors` "
-                                      "names each field."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/appeals/{appeal_id}": {
-        "get": {
-            "summary": "An appeal's status, result and letter progress",
-            "operationId": "getAppeal",
-            "parameters": [APPEAL_ID],
-            "responses": {"200": json_body(_ref("Appeal"), "The appeal."),
-                          "404": _NOT_FOUND, **AUTH_RESPONSES},
-        }
-    },
-    "/api/v1/appeals/{appeal_id}/letter": {
-        "get": {
-            "summary": "Download the appeal letter (.docx, or PDF)",
-            "operationId": "getAppealLetter",
-            "parameters": [
-                APPEAL_ID,
-                {"name": "format", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"}},
-            ],
-            "responses": {
-                "200": {
-                    "description": "The letter.",
-                    "content": {
-                        DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
-                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                    },
-                },
-                "400": error_response("Unknown format."),
-                "404": _NOT_FOUND,
-                "409": error_response("The letter is not ready yet (see Retry-After), or it "
-                                      "failed (the message gives the reason)."),
-                "503": error_response("PDF conversion is not available on this server."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/appeals/{appeal_id}/retry": {
-        "post": {
-            "summary": "Write a failed letter again",
-            "operationId": "retryAppeal",
-            "parameters": [APPEAL_ID],
-            "responses": {
-                "202": json_body(_ref("Appeal"), "Queued again."),
-                "404": _NOT_FOUND,
-                "409": error_response("Only a failed letter can be retried."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-}
+@api.delete("/appeals/<appeal_id>")
+@document("Delete the appeal now: its case, result and letter (cannot be undone)", tag="appeals",
+          responses={204: None, 404: _NOT_FOUND,
+                     403: "You may see this appeal but did not file it and are not an admin "
+                          "of its organization."})
+def delete_appeal(appeal_id: str):
+    return delete_now(get_owned_or_404(Appeal, appeal_id), "appeal")

@@ -10,6 +10,7 @@ GET  /api/v1/batches/<id>/archive    the ZIP: manifest.csv and the letters (409 
                                      unless ?partial=true)
 POST /api/v1/batches/<id>/retry      queue the failed rows again (only those)
 POST /api/v1/batches/<id>/rows       multipart `file` of fixed rows (with their `row` numbers)
+DELETE /api/v1/batches/<id>          the batch, its rows, appeals and letters, now
 
 Every batch is scoped to the token's user and organization; another's id answers 404.
 """
@@ -19,20 +20,24 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 
-from ... import batches
+from ...services import bulk as bulk_service
 from ...access import current_principal, get_owned_or_404
 from ...audit import record_event
 from ...intake.spreadsheet import SpreadsheetError
 from ...models.batches import RUNNING, Batch
 from . import api
-from .bodies import json_error as _error, read_json_body
-from .openapi import AUTH_RESPONSES, error_response, json_body
+from .bodies import delete_now, json_error as _error, read_json_body
+from .openapi import Binary, document
+from .schemas import (
+    ArchiveQuery, Batch as BatchOut, BatchCases, BatchList, BatchListQuery, BatchQuery, Case,
+    FixedRowsUpload, SpreadsheetUpload,
+)
 
 RETRY_AFTER_SECONDS = 2
 
 
 def batch_json(batch: Batch, *, report: bool = True) -> dict:
-    progress = batches.progress(batch)
+    progress = bulk_service.progress(batch)
     payload = {
         "id": batch.id,
         "filename": batch.filename,
@@ -40,7 +45,7 @@ def batch_json(batch: Batch, *, report: bool = True) -> dict:
         "created_at": batch.created_at.isoformat() if batch.created_at else None,
         "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
         "notes": batch.notes,
-        "errors": batches.validation_report(batch) if report else [],
+        "errors": bulk_service.validation_report(batch) if report else [],
         "links": {
             "self": url_for("api.get_batch", batch_id=batch.id),
             "archive": url_for("api.get_batch_archive", batch_id=batch.id),
@@ -55,7 +60,18 @@ def _letter_param() -> str | None:
     return (request.args.get("letter") or request.form.get("letter") or "").strip() or None
 
 
+_NOT_FOUND = "No such batch (or not yours)."
+
+
 @api.post("/batches")
+@document("Start a batch from a spreadsheet or a list of cases", tag="batches",
+          form=SpreadsheetUpload, json=[[Case], BatchCases], query=BatchQuery,
+          responses={202: BatchOut, 400: "No file, or a body that is not JSON.",
+                     413: "The upload is too large.",
+                     415: "Neither multipart/form-data nor JSON.",
+                     422: "Not a spreadsheet, no usable header, too many rows, or an unknown "
+                          "letter."},
+          headers={202: {"Location": "The batch's URL.", "Retry-After": "Seconds to wait."}})
 def create_batch():
     principal = current_principal()
     letter = _letter_param()
@@ -64,7 +80,7 @@ def create_batch():
             upload = request.files.get("file")
             if upload is None or not upload.filename:
                 return _error(400, "send the spreadsheet as the multipart field `file`")
-            batch = batches.stage_file(upload.read(), upload.filename, principal, source="api",
+            batch = bulk_service.stage_file(upload.read(), upload.filename, principal, source="api",
                                        letter=letter)
         elif request.is_json:
             body, problem = read_json_body("the cases")
@@ -73,16 +89,16 @@ def create_batch():
             if isinstance(body, dict) and set(body) <= {"cases", "letter"}:
                 letter = letter or body.get("letter")
                 body = body.get("cases")
-            batch = batches.stage_cases(body, principal, source="api", letter=letter)
+            batch = bulk_service.stage_cases(body, principal, source="api", letter=letter)
         else:
             return _error(415, "send a spreadsheet as multipart/form-data (field `file`) or "
                                "a JSON list of cases")
     except SpreadsheetError as exc:
         return _error(422, str(exc))
-    except batches.BatchError as exc:
+    except bulk_service.BatchError as exc:
         return _error(422, str(exc))
     record_event("created", batch, via="api")
-    batches.start(batch)
+    bulk_service.start(batch)
     response = jsonify(batch_json(batch))
     response.status_code = 202
     response.headers["Location"] = url_for("api.get_batch", batch_id=batch.id)
@@ -91,6 +107,8 @@ def create_batch():
 
 
 @api.get("/batches")
+@document("Your batches, newest first (progress without the validation reports)", tag="batches",
+          query=BatchListQuery, responses={200: BatchList, 400: "A limit that is not a number."})
 def list_batches():
     """The caller's (and their organization's) batches, newest first, without their reports."""
     from ...access import scoped
@@ -105,6 +123,8 @@ def list_batches():
 
 
 @api.get("/batches/<batch_id>")
+@document("A batch's progress and validation report", tag="batches",
+          responses={200: BatchOut, 404: _NOT_FOUND})
 def get_batch(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     response = jsonify(batch_json(batch))
@@ -114,31 +134,42 @@ def get_batch(batch_id: str):
 
 
 @api.get("/batches/<batch_id>/archive")
+@document("The ZIP of letters with manifest.csv", tag="batches", query=ArchiveQuery,
+          responses={200: Binary("application/zip", "manifest.csv (one line per row: outcome, "
+                                 "urgency, omitted and unmet requirements, deadline, letter file, "
+                                 "error) then one .docx per done row."),
+                     404: _NOT_FOUND, 409: "Still running (add ?partial=true)."})
 def get_batch_archive(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     partial = request.args.get("partial", "").lower() in ("1", "true", "yes")
     if batch.status == RUNNING and not partial:
-        progress = batches.progress(batch)
+        progress = bulk_service.progress(batch)
         return _error(409, f"the batch is still running ({progress.pending} letters to go); "
                            "poll the batch, or add ?partial=true for the letters so far",
                       status=batch.status)
     record_event("downloaded", batch, via="api")
-    response = Response(stream_with_context(batches.iter_archive(batch)),
+    response = Response(stream_with_context(bulk_service.iter_archive(batch)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="batch-{batch.id[:8]}.zip"'
     return response
 
 
 @api.post("/batches/<batch_id>/retry")
+@document("Queue the failed rows again (`retried`: 202 when some were, 200 when none had failed)",
+          tag="batches", responses={202: BatchOut, 200: BatchOut, 404: _NOT_FOUND})
 def retry_batch(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
-    retried = batches.retry_failed(batch)
+    retried = bulk_service.retry_failed(batch)
     payload = batch_json(batch)
     payload["retried"] = retried
     return jsonify(payload), 202 if retried else 200
 
 
 @api.post("/batches/<batch_id>/rows")
+@document("Send fixed versions of invalid rows (`fixed`: 202 when some were, 200 when none)",
+          tag="batches", form=FixedRowsUpload,
+          responses={202: BatchOut, 200: BatchOut, 400: "No file.", 404: _NOT_FOUND,
+                     422: "Not usable, or a row that was not invalid."})
 def fix_batch_rows(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
     upload = request.files.get("file")
@@ -146,7 +177,7 @@ def fix_batch_rows(batch_id: str):
         return _error(400, "send the fixed rows as the multipart field `file`, with a `row` "
                            "column giving each row's number in the original file")
     try:
-        fixed, still = batches.resubmit_file(batch, upload.read(), current_principal())
+        fixed, still = bulk_service.resubmit_file(batch, upload.read(), current_principal())
     except SpreadsheetError as exc:
         return _error(422, str(exc))
     payload = batch_json(batch)
@@ -154,167 +185,11 @@ def fix_batch_rows(batch_id: str):
     return jsonify(payload), 202 if fixed else 200
 
 
-# ---------------------------------------------------------------------------------------------
-# OpenAPI
-
-BATCH_ID = {
-    "name": "batch_id", "in": "path", "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-    "description": "The batch's id (from POST /api/v1/batches).",
-}
-_BATCH_REF = {"$ref": "#/components/schemas/Batch"}
-
-OPENAPI_SCHEMAS = {
-    "Batch": {
-        "type": "object",
-        "required": ["id", "status", "total", "done", "failed", "pending", "invalid", "rows",
-                     "errors", "links"],
-        "properties": {
-            "id": {"type": "string"},
-            "filename": {"type": "string"},
-            "status": {"type": "string", "enum": ["staged", "running", "finished"]},
-            "total": {"type": "integer", "description": "Letters expected (valid rows)."},
-            "done": {"type": "integer"},
-            "failed": {"type": "integer"},
-            "pending": {"type": "integer"},
-            "invalid": {"type": "integer", "description": "Rows that failed validation."},
-            "rows": {"type": "integer", "description": "Data rows in the file."},
-            "created_at": {"type": ["string", "null"], "format": "date-time"},
-            "finished_at": {"type": ["string", "null"], "format": "date-time"},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "errors": {
-                "type": "array",
-                "description": "The validation report: one item per problem.",
-                "items": {
-                    "type": "object",
-                    "required": ["row", "column", "field", "message"],
-                    "properties": {
-                        "row": {"type": "integer", "description": "As the spreadsheet numbers it "
-                                "(or the case's 1-based position in a JSON list)."},
-                        "column": {"type": "string", "description": "As the file's header spells it."},
-                        "field": {"type": "string", "description": "The contract column."},
-                        "message": {"type": "string"},
-                    },
-                },
-            },
-            "retried": {"type": "integer"},
-            "fixed": {"type": "integer"},
-            "still_invalid": {"type": "integer"},
-            "links": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    },
-}
-
-_LETTER_PARAM = {
-    "name": "letter", "in": "query", "required": False, "schema": {"type": "string"},
-    "description": "The letter for rows that do not name one: a built-in kind (patient, "
-                   "clinician, advocate, checklist, correction) or a template id.",
-}
-
-OPENAPI_PATHS = {
-    "/api/v1/batches": {
-        "get": {
-            "summary": "Your batches, newest first (progress without the validation reports)",
-            "operationId": "listBatches",
-            "parameters": [{"name": "limit", "in": "query", "required": False,
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 200,
-                                       "default": 50}}],
-            "responses": {
-                "200": json_body({"type": "object", "required": ["batches"], "properties": {
-                    "batches": {"type": "array", "items": _BATCH_REF}}}, "The batches."),
-                "400": error_response("A limit that is not a number."),
-                **AUTH_RESPONSES,
-            },
-        },
-        "post": {
-            "summary": "Start a batch from a spreadsheet or a list of cases",
-            "operationId": "createBatch",
-            "parameters": [_LETTER_PARAM],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {"schema": {
-                        "type": "object", "required": ["file"],
-                        "properties": {"file": {"type": "string", "format": "binary",
-                                                "description": "CSV (UTF-8, comma or semicolon) "
-                                                               "or XLSX"},
-                                       "letter": {"type": "string"}}}},
-                    "application/json": {"schema": {"oneOf": [
-                        {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
-                        {"type": "object", "required": ["cases"], "properties": {
-                            "cases": {"type": "array",
-                                      "items": {"$ref": "#/components/schemas/Case"}},
-                            "letter": {"type": "string"}}},
-                    ]}},
-                },
-            },
-            "responses": {
-                "202": json_body(_BATCH_REF, "Rows checked and valid ones queued; `errors` "
-                                             "names each invalid row's column and problem."),
-                "400": error_response("No file, or a body that is not JSON."),
-                "413": error_response("The upload is too large."),
-                "415": error_response("Neither multipart/form-data nor JSON."),
-                "422": error_response("Not a spreadsheet, no usable header, too many rows, or "
-                                      "an unknown letter."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/batches/{batch_id}": {
-        "get": {
-            "summary": "A batch's progress and validation report",
-            "operationId": "getBatch",
-            "parameters": [BATCH_ID],
-            "responses": {"200": json_body(_BATCH_REF, "Progress and report."),
-                          "404": error_response("No such batch (or not yours)."),
-                          **AUTH_RESPONSES},
-        }
-    },
-    "/api/v1/batches/{batch_id}/archive": {
-        "get": {
-            "summary": "The ZIP of letters with manifest.csv",
-            "operationId": "getBatchArchive",
-            "parameters": [BATCH_ID, {"name": "partial", "in": "query", "required": False,
-                                      "schema": {"type": "boolean"},
-                                      "description": "The letters so far, while running."}],
-            "responses": {
-                "200": {"description": "manifest.csv (one line per row: outcome, urgency, "
-                                       "omitted and unmet requirements, deadline, letter file, "
-                                       "error) then one .docx per done row.",
-                        "content": {"application/zip": {}}},
-                "404": error_response("No such batch (or not yours)."),
-                "409": error_response("Still running (add ?partial=true)."),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
-    "/api/v1/batches/{batch_id}/retry": {
-        "post": {
-            "summary": "Queue the failed rows again",
-            "operationId": "retryBatch",
-            "parameters": [BATCH_ID],
-            "responses": {"202": json_body(_BATCH_REF, "Failed rows queued (`retried`)."),
-                          "200": json_body(_BATCH_REF, "Nothing had failed."),
-                          "404": error_response("No such batch (or not yours)."),
-                          **AUTH_RESPONSES},
-        }
-    },
-    "/api/v1/batches/{batch_id}/rows": {
-        "post": {
-            "summary": "Send fixed versions of invalid rows",
-            "operationId": "fixBatchRows",
-            "parameters": [BATCH_ID],
-            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary",
-                                        "description": "The fixed rows, each with a `row` "
-                                                       "column naming its original row."}}}}}},
-            "responses": {"202": json_body(_BATCH_REF, "Fixed rows queued (`fixed`)."),
-                          "200": json_body(_BATCH_REF, "No row became valid."),
-                          "400": error_response("No file."),
-                          "404": error_response("No such batch (or not yours)."),
-                          "422": error_response("Not usable, or a row that was not invalid."),
-                          **AUTH_RESPONSES},
-        }
-    },
-}
+@api.delete("/batches/<batch_id>")
+@document("Delete the batch now: its rows, the appeals made from them and their letters (cannot "
+          "be undone)", tag="batches",
+          responses={204: None, 404: _NOT_FOUND,
+                     403: "You may see this batch but did not file it and are not an admin of "
+                          "its organization."})
+def delete_batch(batch_id: str):
+    return delete_now(get_owned_or_404(Batch, batch_id), "batch")

@@ -1,14 +1,16 @@
-"""What every API module needs to read a request and refuse it: JSON errors and a JSON body."""
+"""What every API module needs to read a request and answer it: JSON errors, a JSON body, and
+deleting a record now."""
 
 from __future__ import annotations
 
 import json
 
-from flask import jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import g, jsonify, request
+from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ...contract import Case, CaseError, parse_case
+from ...privacy import delete_record, may_delete
 
 
 def json_error(code: int, message: str, **extra):
@@ -44,3 +46,13 @@ def read_case() -> tuple[Case | None, object]:
         return parse_case(data), None
     except CaseError as exc:
         return None, json_error(422, "the case is not valid", errors=exc.errors)
+
+
+def delete_now(record, what: str):
+    """DELETE: the record and everything that depends on it, at once (appeals.privacy); only its
+    filer or an admin of its organization may."""
+    if not may_delete(record, g.api_user):
+        raise Forbidden(f"only the person who filed this {what} or an admin of the "
+                        "organization can delete it")
+    delete_record(record)
+    return "", 204

@@ -1,161 +1,172 @@
-"""GET /api/v1/openapi.json: the OpenAPI 3.1 document, assembled from per-area pieces.
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 document, generated.
 
-Each module of this package that adds routes describes them in a module-level ``OPENAPI_PATHS``
-dict (OpenAPI path items keyed by the full path, ``/api/v1/...`` with ``{name}`` parameters) and may
-add reusable schemas in ``OPENAPI_SCHEMAS``. A test checks that every /api/v1 route is described
-and every described path exists, so the document cannot drift from what the endpoints do.
+Each API view declares what it takes and answers with ``@document(...)``, naming the pydantic
+models of ``schemas.py``; the document is built from the app's URL map (every /api/v1 route, its
+methods and path parameters, as Flask routes it) and those declarations, with the schemas from
+``model_json_schema``. A route without a declaration fails the build, so the document cannot leave
+a route out or describe one that does not exist.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import re
+from dataclasses import dataclass, field
 
-from flask import jsonify
+from flask import current_app, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
-from ...contract import Case, MatchResult
-from . import api, public
+from . import api
+from . import public as no_token_needed
+from .schemas import Error, OpenApiDocument
 
-SCHEMA_REF = "#/components/schemas/{model}"
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def json_body(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def error_response(description: str) -> dict:
-    return json_body(_ref("Error"), description)
-
-
-# Responses every authenticated endpoint can give.
-AUTH_RESPONSES = {"401": error_response("No valid API token (send `Authorization: Bearer <token>`).")}
-
-APPEAL_ID = {
-    "name": "appeal_id", "in": "path", "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-    "description": "The appeal's id (from POST /api/v1/appeals).",
-}
-
-_BASE_SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "message"],
-        "properties": {
-            "error": {"type": "string", "description": "The HTTP status in words."},
-            "message": {"type": "string", "description": "What went wrong, in plain words."},
-            "errors": {
-                "type": "array",
-                "description": "Each invalid field and its problem (422).",
-                "items": {
-                    "type": "object",
-                    "required": ["field", "message"],
-                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                },
-            },
-            "status": {"type": "string", "description": "The appeal's status (409)."},
-        },
-    },
-    "Appeal": {
-        "type": "object",
-        "required": ["id", "status", "kind", "result", "links"],
-        "properties": {
-            "id": {"type": "string"},
-            "status": {"type": "string", "enum": ["queued", "rendering", "done", "failed"]},
-            "kind": {"type": "string", "description": "The letter kind."},
-            "template": {"type": ["string", "null"], "description": "Template version used."},
-            "error": {"type": ["string", "null"], "description": "Why the letter failed."},
-            "attempts": {"type": "integer"},
-            "created_at": {"type": ["string", "null"], "format": "date-time"},
-            "queued_at": {"type": ["string", "null"], "format": "date-time"},
-            "started_at": {"type": ["string", "null"], "format": "date-time"},
-            "finished_at": {"type": ["string", "null"], "format": "date-time"},
-            "batch_id": {"type": ["string", "null"]},
-            "row_number": {"type": ["integer", "null"]},
-            "case": _ref("Case"),
-            "result": _ref("MatchResult"),
-            "letter": {
-                "oneOf": [
-                    {"type": "null"},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "filename": {"type": "string"},
-                            "size": {"type": "integer"},
-                            "created_at": {"type": "string", "format": "date-time"},
-                        },
-                    },
-                ]
-            },
-            "links": {
-                "type": "object",
-                "properties": {
-                    "self": {"type": "string"},
-                    "letter": {"type": "string"},
-                    "letter_pdf": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-# /me lives in the package's __init__; it is described here with the document's own path.
-OPENAPI_PATHS = {
-    "/api/v1/openapi.json": {
-        "get": {
-            "summary": "This OpenAPI document",
-            "operationId": "getOpenApi",
-            "security": [],
-            "responses": {"200": {"description": "The OpenAPI 3.1 document.",
-                                  "content": {"application/json": {}}}},
-        }
-    },
-    "/api/v1/me": {
-        "get": {
-            "summary": "Who the token belongs to",
-            "operationId": "getMe",
-            "responses": {
-                "200": json_body(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "email": {"type": "string"},
-                            "organization_id": {"type": ["integer", "null"]},
-                            "role": {"type": "string"},
-                        },
-                    },
-                    "The token's user.",
-                ),
-                **AUTH_RESPONSES,
-            },
-        }
-    },
+REF_TEMPLATE = "#/components/schemas/{model}"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Path parameters, by name: the same id means the same thing on every route.
+PATH_PARAMETERS = {
+    "appeal_id": ({"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                  "The appeal's id (from POST /api/v1/appeals)."),
+    "batch_id": ({"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                 "The batch's id (from POST /api/v1/batches)."),
+    "template_id": ({"type": "string"}, "The template's id."),
+    "service_id": ({"type": "string"}, "A criteria id, a CPT code or a service name."),
 }
 
 
-def _contract_schemas() -> dict:
-    schemas = {}
-    for model in (Case, MatchResult):
-        schema = model.model_json_schema(ref_template=SCHEMA_REF)
-        schemas.update(schema.pop("$defs", {}))
-        schemas[model.__name__] = schema
-    return schemas
+@dataclass(frozen=True)
+class Binary:
+    """A response that is a file, not JSON."""
+
+    media_type: str
+    description: str
 
 
-def build_document() -> dict:
-    """The whole document: this module's pieces plus every api module's OPENAPI_PATHS."""
-    from . import __name__ as package_name, __path__ as package_path
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    responses: dict[int, object]
+    tag: str
+    json: object = None
+    form: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    public: bool = False
+    headers: dict[int, dict[str, str]] = field(default_factory=dict)
 
-    paths: dict = {}
-    schemas = {**_contract_schemas(), **_BASE_SCHEMAS}
-    for info in sorted(pkgutil.iter_modules(package_path), key=lambda m: m.name):
-        module = importlib.import_module(f"{package_name}.{info.name}")
-        for path, item in getattr(module, "OPENAPI_PATHS", {}).items():
-            paths.setdefault(path, {}).update(item)
-        schemas.update(getattr(module, "OPENAPI_SCHEMAS", {}))
+
+def document(summary: str, *, responses: dict[int, object], tag: str, json=None, form=None,
+             query=None, public: bool = False, headers: dict | None = None):
+    """Describe an API view. ``responses`` maps a status to a model (JSON; or a (model,
+    description) pair), a string (an Error with that description), a Binary, or None (no body); ``json`` is the request body's model
+    (or a list of alternatives), ``form`` a multipart body's, ``query`` the query parameters';
+    ``public`` operations need no token."""
+
+    def decorate(view):
+        view.openapi = Operation(summary, responses, tag, json, form, query, public, headers or {})
+        # What the document says is what the API does: a public operation needs no token.
+        return no_token_needed(view) if public else view
+
+    return decorate
+
+
+def _models(*candidates) -> list[type[BaseModel]]:
+    """The models named in responses and bodies (inside lists of alternatives too)."""
+    found = []
+    for candidate in candidates:
+        if isinstance(candidate, (list, tuple)):
+            found += _models(*candidate)
+        elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            found.append(candidate)
+    return found
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+
+
+def _response(status: int, answer, headers: dict[str, str]) -> dict:
+    if answer is None:
+        item = {"description": "No content."}
+    elif isinstance(answer, Binary):
+        item = {"description": answer.description, "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in answer.media_type.split(",")}}
+    elif isinstance(answer, str):
+        item = {"description": answer, "content": {"application/json": {"schema": _ref(Error)}}}
+    else:
+        model, description = answer if isinstance(answer, tuple) else (answer, None)
+        description = description or (model.__doc__ or model.__name__).strip().splitlines()[0]
+        item = {"description": description,
+                "content": {"application/json": {"schema": _ref(model)}}}
+    if headers:
+        item["headers"] = {name: {"schema": {"type": "string"}, "description": text}
+                           for name, text in headers.items()}
+    return item
+
+
+def _query_parameters(model: type[BaseModel] | None) -> list[dict]:
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    return [{"name": name, "in": "query", "required": name in schema.get("required", []),
+             "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
+             **({"description": prop["description"]} if "description" in prop else {})}
+            for name, prop in schema["properties"].items()]
+
+
+def _operation(view_name: str, rule, operation: Operation) -> dict:
+    words = view_name.split("_")
+    item: dict = {
+        "summary": operation.summary,
+        "operationId": words[0] + "".join(w.capitalize() for w in words[1:]),
+        "tags": [operation.tag],
+    }
+    parameters = []
+    for name in sorted(rule.arguments):
+        schema, description = PATH_PARAMETERS[name]
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema,
+                           "description": description})
+    parameters += _query_parameters(operation.query)
+    if parameters:
+        item["parameters"] = parameters
+    content = {}
+    if operation.form is not None:
+        content["multipart/form-data"] = {"schema": _ref(operation.form)}
+    if isinstance(operation.json, list):
+        content["application/json"] = {"schema": {"oneOf": [
+            {"type": "array", "items": _ref(m[0])} if isinstance(m, list) else _ref(m)
+            for m in operation.json]}}
+    elif operation.json is not None:
+        content["application/json"] = {"schema": _ref(operation.json)}
+    if content:
+        item["requestBody"] = {"required": True, "content": content}
+    responses = dict(operation.responses)
+    if operation.public:
+        item["security"] = []
+    else:
+        responses.setdefault(401, "No valid API token (send `Authorization: Bearer <token>`).")
+    item["responses"] = {str(status): _response(status, answer, operation.headers.get(status, {}))
+                         for status, answer in sorted(responses.items())}
+    return item
+
+
+def build_document(app) -> dict:
+    """The whole document, from the app's /api/v1 routes and their @document declarations."""
+    paths: dict[str, dict] = {}
+    models: dict[str, type[BaseModel]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(api.url_prefix + "/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        operation: Operation | None = getattr(view, "openapi", None)
+        if operation is None:
+            raise LookupError(f"{rule.endpoint} ({rule.rule}) has no @document: describe it")
+        for model in _models(Error, *operation.responses.values(), operation.json, operation.form):
+            models[model.__name__] = model
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(view.__name__, rule, operation)
+    _, definitions = models_json_schema(
+        [(model, "validation") for _, model in sorted(models.items())], ref_template=REF_TEMPLATE)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -171,13 +182,14 @@ def build_document() -> dict:
         "security": [{"bearerAuth": []}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": schemas,
+            "schemas": definitions.get("$defs", {}),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }
 
 
 @api.get("/openapi.json")
-@public
-def openapi_document():
-    return jsonify(build_document())
+@document("This OpenAPI document", tag="meta", public=True,
+          responses={200: OpenApiDocument})
+def get_openapi():
+    return jsonify(build_document(current_app))

@@ -21,12 +21,19 @@ from __future__ import annotations
 from flask import Response, jsonify, request, url_for
 
 from ...access import current_principal
-from ...letter_templates import check_docx, store
-from ...models.templates import VISIBILITIES, LetterTemplate, TemplateVersion
+from ...letter_templates import check_docx
+from ...services import letter_library as store
+from ...models.templates import LetterTemplate, TemplateVersion
 from . import api
 from .bodies import json_error as _error
+from .openapi import DOCX_MIMETYPE, Binary, document
+from .schemas import (
+    DocxQuery, DocxUpload, LetterTemplate as TemplateOut, TemplateCheck, TemplateList,
+    TemplatePreview, TemplateSettings, TemplateStored, TemplateUpload,
+)
 
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_NOT_FOUND = "Not found (or not yours to see)."
+_NOT_YOURS = "Not your template."
 
 
 def _uploaded():
@@ -80,6 +87,8 @@ def _editable(template_id: str):
 
 
 @api.post("/templates/check")
+@document("Check a Word template without storing it", tag="templates", form=DocxUpload,
+          responses={200: TemplateCheck, 400: "No file was sent."})
 def check_template():
     data, _, problem = _uploaded()
     if problem:
@@ -88,6 +97,10 @@ def check_template():
 
 
 @api.post("/templates")
+@document("Upload a Word letter template", tag="templates", form=TemplateUpload,
+          responses={201: TemplateStored, 400: "No file was sent.",
+                     422: "Refused: `check` holds the report, or `errors` names the bad field."},
+          headers={201: {"Location": "The template's URL."}})
 def create_template():
     data, filename, problem = _uploaded()
     if problem:
@@ -112,6 +125,8 @@ def create_template():
 
 
 @api.get("/templates")
+@document("The templates you may use, and the built-in kinds", tag="templates",
+          responses={200: TemplateList})
 def list_templates():
     from ...letters import KIND_LABELS, LETTER_KINDS
 
@@ -123,6 +138,8 @@ def list_templates():
 
 
 @api.get("/templates/<template_id>")
+@document("One template with its versions and check report", tag="templates",
+          responses={200: TemplateOut, 404: _NOT_FOUND})
 def get_template(template_id: str):
     template, problem = _visible_or_404(template_id)
     if problem:
@@ -131,6 +148,10 @@ def get_template(template_id: str):
 
 
 @api.patch("/templates/<template_id>")
+@document("Rename, describe or share a template (owner only)", tag="templates",
+          json=TemplateSettings,
+          responses={200: TemplateOut, 400: "Not a JSON object.", 403: _NOT_YOURS,
+                     404: _NOT_FOUND, 422: "A bad field."})
 def update_template(template_id: str):
     template, problem = _editable(template_id)
     if problem:
@@ -148,6 +169,8 @@ def update_template(template_id: str):
 
 
 @api.delete("/templates/<template_id>")
+@document("Delete a template and all its versions (owner only)", tag="templates",
+          responses={204: None, 403: _NOT_YOURS, 404: _NOT_FOUND})
 def delete_template(template_id: str):
     from ...privacy import delete_record
 
@@ -159,6 +182,9 @@ def delete_template(template_id: str):
 
 
 @api.post("/templates/<template_id>/versions")
+@document("Upload a new version (owner only)", tag="templates", form=DocxUpload,
+          responses={201: TemplateStored, 400: "No file was sent.", 403: _NOT_YOURS,
+                     404: _NOT_FOUND, 422: "Refused: `check` says why."})
 def add_template_version(template_id: str):
     template, problem = _editable(template_id)
     if problem:
@@ -178,6 +204,8 @@ def add_template_version(template_id: str):
 
 
 @api.get("/templates/<template_id>/docx")
+@document("Download the template's .docx", tag="templates", query=DocxQuery,
+          responses={200: Binary(DOCX_MIMETYPE, "The .docx."), 404: _NOT_FOUND})
 def get_template_docx(template_id: str):
     template, problem = _visible_or_404(template_id)
     if problem:
@@ -196,6 +224,8 @@ def _preview_json(version: TemplateVersion) -> dict:
 
 
 @api.get("/templates/<template_id>/preview")
+@document("The current version's preview against the sample cases", tag="templates",
+          responses={200: TemplatePreview, 404: _NOT_FOUND})
 def get_template_preview(template_id: str):
     template, problem = _visible_or_404(template_id)
     if problem:
@@ -204,6 +234,8 @@ def get_template_preview(template_id: str):
 
 
 @api.post("/templates/<template_id>/preview")
+@document("Render the preview again (owner only)", tag="templates",
+          responses={202: TemplatePreview, 403: _NOT_YOURS, 404: _NOT_FOUND})
 def render_template_preview(template_id: str):
     # Owner only: a preview costs a render and a LibreOffice run, so viewers of a shared
     # template read the existing one rather than queue more.
@@ -212,148 +244,3 @@ def render_template_preview(template_id: str):
         return problem
     store.request_preview(template.current_version, explicit=True)
     return jsonify(_preview_json(template.current_version)), 202
-
-
-_TEMPLATE_ID = {"name": "template_id", "in": "path", "required": True,
-                "schema": {"type": "string"}, "description": "The template's id."}
-_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {
-        "file": {"type": "string", "format": "binary", "description": "The Word .docx template."},
-        "name": {"type": "string", "maxLength": store.MAX_NAME},
-        "description": {"type": "string", "maxLength": store.MAX_DESCRIPTION},
-        "visibility": {"type": "string", "enum": list(VISIBILITIES)},
-    }}}}}
-_VERSION_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
-
-
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
-
-
-def _err(description: str) -> dict:
-    return _json("Error", description)
-
-
-_AUTH = {"401": _err("No valid API token.")}
-
-OPENAPI_SCHEMAS = {
-    "TemplateCheck": {
-        "type": "object", "required": ["ok", "problems", "variables"],
-        "description": "The upload check: errors refuse the upload, warnings are advice.",
-        "properties": {
-            "ok": {"type": "boolean"}, "error_count": {"type": "integer"},
-            "warning_count": {"type": "integer"},
-            "problems": {"type": "array", "items": {"type": "object", "properties": {
-                "severity": {"type": "string", "enum": ["error", "warning"]},
-                "code": {"type": "string"}, "message": {"type": "string"},
-                "location": {"type": "string"}, "part": {"type": ["string", "null"]},
-                "paragraph": {"type": ["integer", "null"]},
-                "where": {"type": ["string", "null"]}, "snippet": {"type": ["string", "null"]},
-                "suggestion": {"type": ["string", "null"]}}}},
-            "variables": {"type": "array", "items": {"type": "object", "properties": {
-                "name": {"type": "string"}, "path": {"type": "string"},
-                "known": {"type": "boolean"}, "count": {"type": "integer"},
-                "locations": {"type": "array", "items": {"type": "string"}},
-                "suggestion": {"type": ["string", "null"]}}}},
-            "parts": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "LetterTemplate": {
-        "type": "object", "required": ["id", "name", "visibility"],
-        "properties": {
-            "id": {"type": "string"}, "name": {"type": "string"},
-            "description": {"type": "string"},
-            "visibility": {"type": "string", "enum": list(VISIBILITIES)},
-            "based_on": {"type": ["string", "null"]}, "mine": {"type": "boolean"},
-            "updated_at": {"type": ["string", "null"]},
-            "current_version": {"type": ["object", "null"], "description":
-                                "Its id is what POST /api/v1/appeals?template= takes."},
-            "versions": {"type": "array", "items": {"type": "object"}},
-            "links": {"type": "object"},
-        },
-    },
-    "TemplatePreview": {
-        "type": "object", "properties": {
-            "status": {"type": "string", "enum": ["none", "queued", "done", "failed"]},
-            "version": {"type": "object"},
-            "preview": {"type": ["object", "null"], "description":
-                        "{ok, images_note, samples: [{key, label, outcome, ok, error, text, "
-                        "pages}]}"},
-        },
-    },
-}
-
-OPENAPI_PATHS = {
-    "/api/v1/templates/check": {"post": {
-        "summary": "Check a Word template without storing it", "tags": ["templates"],
-        "requestBody": _VERSION_UPLOAD,
-        "responses": {"200": _json("TemplateCheck", "The check report."),
-                      "400": _err("No file was sent."), **_AUTH}}},
-    "/api/v1/templates": {
-        "post": {"summary": "Upload a Word letter template", "tags": ["templates"],
-                 "requestBody": _UPLOAD,
-                 "responses": {"201": {"description": "Stored: {template, check}.",
-                                       "content": {"application/json": {"schema": {
-                                           "type": "object"}}}},
-                               "400": _err("No file was sent."),
-                               "422": _err("Refused: `check` holds the report, or `errors` "
-                                           "names the bad field."), **_AUTH}},
-        "get": {"summary": "The templates you may use, and the built-in kinds",
-                "tags": ["templates"],
-                "responses": {"200": {"description": "{templates: [...], builtins: [...]}",
-                                      "content": {"application/json": {"schema": {
-                                          "type": "object"}}}}, **_AUTH}},
-    },
-    "/api/v1/templates/{template_id}": {
-        "get": {"summary": "One template with its versions and check report",
-                "tags": ["templates"], "parameters": [_TEMPLATE_ID],
-                "responses": {"200": _json("LetterTemplate", "The template."),
-                              "404": _err("Not found (or not yours to see)."), **_AUTH}},
-        "patch": {"summary": "Rename, describe or share a template (owner only)",
-                  "tags": ["templates"], "parameters": [_TEMPLATE_ID],
-                  "requestBody": {"required": True, "content": {"application/json": {
-                      "schema": {"type": "object", "properties": {
-                          "name": {"type": "string"}, "description": {"type": "string"},
-                          "visibility": {"type": "string", "enum": list(VISIBILITIES)}}}}}},
-                  "responses": {"200": _json("LetterTemplate", "Updated."),
-                                "400": _err("Not a JSON object."),
-                                "403": _err("Not your template."),
-                                "404": _err("Not found."),
-                                "422": _err("A bad field."), **_AUTH}},
-        "delete": {"summary": "Delete a template and all its versions (owner only)",
-                   "tags": ["templates"], "parameters": [_TEMPLATE_ID],
-                   "responses": {"204": {"description": "Deleted."},
-                                 "403": _err("Not your template."),
-                                 "404": _err("Not found."), **_AUTH}},
-    },
-    "/api/v1/templates/{template_id}/versions": {"post": {
-        "summary": "Upload a new version (owner only)", "tags": ["templates"],
-        "parameters": [_TEMPLATE_ID], "requestBody": _VERSION_UPLOAD,
-        "responses": {"201": {"description": "{template, version, check}", "content": {
-            "application/json": {"schema": {"type": "object"}}}},
-            "400": _err("No file was sent."), "403": _err("Not your template."),
-            "404": _err("Not found."), "422": _err("Refused: `check` says why."), **_AUTH}}},
-    "/api/v1/templates/{template_id}/docx": {"get": {
-        "summary": "Download the template's .docx", "tags": ["templates"],
-        "parameters": [_TEMPLATE_ID, {"name": "version", "in": "query", "required": False,
-                                      "schema": {"type": "integer"},
-                                      "description": "A version number (default: current)."}],
-        "responses": {"200": {"description": "The .docx.", "content": {
-            DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}},
-            "404": _err("Not found."), **_AUTH}}},
-    "/api/v1/templates/{template_id}/preview": {
-        "get": {"summary": "The current version's preview against the sample cases",
-                "tags": ["templates"], "parameters": [_TEMPLATE_ID],
-                "responses": {"200": _json("TemplatePreview", "Status and results."),
-                              "404": _err("Not found."), **_AUTH}},
-        "post": {"summary": "Render the preview again (owner only)", "tags": ["templates"],
-                 "parameters": [_TEMPLATE_ID],
-                 "responses": {"202": _json("TemplatePreview", "Queued (or rendered)."),
-                               "403": _err("Not your template."),
-                               "404": _err("Not found."), **_AUTH}},
-    },
-}

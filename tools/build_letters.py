@@ -1,0 +1,43 @@
+"""Build the built-in letter templates (patient.docx, clinician.docx, advocate.docx,
+checklist.docx, correction.docx) with python-docx.
+
+The .docx files are committed in appeals/templates/letters/ (where appeals.letters loads them);
+run this after changing the wording or the look:
+
+    .venv/bin/python tools/build_letters.py
+
+They are ordinary docxtpl templates (``{%p if %}`` paragraphs, ``{%tr for %}`` table rows) over
+the letter context documented in appeals/letters/schema.py, so an advocate can download one, edit
+it in Word and upload it as their own. Styles, not direct formatting, carry the look (Normal,
+Heading 1/2, Title, List Bullet/Number, and "Notice", "Small", "Table Text", "Quote Text").
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The builder's pieces sit beside this script (tools/letter_docx), which is run by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from letter_docx.kinds import TEMPLATES  # noqa: E402
+from letter_docx.styles import ORDER, _local  # noqa: E402,F401  (tests check the schema order)
+
+# Where the package loads the built-in letters from (appeals.letters.builtin_template_bytes).
+HERE = Path(__file__).resolve().parents[1] / "appeals" / "templates" / "letters"
+
+
+def build(out_dir: Path = HERE) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, make in TEMPLATES.items():
+        path = out_dir / f"{kind}.docx"
+        doc = make()
+        doc.core_properties.revision = 1
+        doc.save(path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(path)

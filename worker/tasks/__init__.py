@@ -1,1 +1,0 @@
-"""Celery task modules, one per area."""
