@@ -27,6 +27,8 @@ from appeals.matching import match_case
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CASES = Path(os.environ.get("APPEALS_DEV_CASES") or SHARED / "data" / "matcher-dev-cases.jsonl")
+# Charts written for this project from the same conventions, kept in the repository.
+HOLDOUT = Path(__file__).parent / "data" / "holdout-cases.jsonl"
 SCORER = SHARED / "tools" / "score_matcher.py"
 METRICS = ("outcome", "urgency", "omitted", "unmet", "deadline")
 THRESHOLD = 0.95
@@ -89,20 +91,20 @@ def _scorer():
 
 # --- running the set -------------------------------------------------------------------------------
 
-def _load_rows() -> list[dict]:
-    if not CASES.is_file():
-        reason = (f"dev cases not found at {CASES} (put shared/ beside the clone, "
+def _load_rows(cases: Path) -> list[dict]:
+    if not cases.is_file():
+        reason = (f"cases not found at {cases} (put shared/ beside the clone, "
                   f"or set APPEALS_DEV_CASES to the file)")
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason}; under CI the dev set must be present", pytrace=False)
         pytest.skip(reason)
-    rows = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert rows, f"{CASES} holds no cases"
+    rows = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows, f"{cases} holds no cases"
     for row in rows:
         missing = [k for k in ("id", "case", "expect") if k not in row]
         missing += [f"expect.{k}" for k in ("outcome", "urgency", "omitted_kinds", "unmet_kinds", "deadline")
                     if k not in row.get("expect", {})]
-        assert not missing, f"{CASES}: case {row.get('id')} lacks {', '.join(missing)}"
+        assert not missing, f"{cases}: case {row.get('id')} lacks {', '.join(missing)}"
     return rows
 
 
@@ -112,12 +114,12 @@ def _fmt(v) -> str:
     return "{" + ",".join(v) + "}" if isinstance(v, list) else str(v)
 
 
-@pytest.fixture(scope="module")
-def scored() -> list[dict]:
-    """Every dev case matched in-process (as `appeals match -` does) and scored."""
+@pytest.fixture(scope="module", params=[CASES, HOLDOUT], ids=["dev", "holdout"])
+def scored(request) -> list[dict]:
+    """Every case of a set matched in-process (as `appeals match -` does) and scored."""
     score, _ = _scorer()
     out = []
-    for row in _load_rows():
+    for row in _load_rows(request.param):
         result, error = None, None
         try:
             result = match_case(Case.model_validate(row["case"])).to_json()
