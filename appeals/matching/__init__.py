@@ -18,8 +18,11 @@ from ..criteria.folding import fold
 from . import text as tx
 from .deadlines import deadline_for, next_level
 from .denial import ADMINISTRATIVE, classify
-from .evaluate import Evaluator, PathwayOutcome, resolve_conflicts, sign_shown
-from .extract import Facts, apply_answers, extract
+from .conflicts import resolve_conflicts, sign_shown
+from .evaluate import Evaluator, PathwayOutcome
+from .answers import apply_answers
+from .extract import extract
+from .facts import Facts
 
 __all__ = ["match_case", "next_level", "payer_variant", "choose_service"]
 

@@ -10,13 +10,13 @@ documents that contradict each other.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from ..contract import Evidence, RequirementResult
 from ..criteria import Library, Service
-from ..criteria.schema import Pathway, Requirement, Sign
-from .extract import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
+from ..criteria.schema import Pathway, Requirement
+from .conflicts import concept_label
+from .facts import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
 from ..criteria.anatomy import body_parts_in
 from .text import weeks_words
 
@@ -52,65 +52,6 @@ def _evidence(m: Mention) -> Evidence:
 
 def _status(mentions: list[Mention]) -> str:
     return "met_in_request" if any(m.origin == REQUEST for m in mentions) else "omitted"
-
-
-def _label(library: Library, concept: str) -> str:
-    return library.concepts[concept].concept.label
-
-
-# ---------------------------------------------------------------------------------------------
-# Contradictions between documents
-
-
-def resolve_conflicts(facts: Facts, library: Library) -> list[str]:
-    """Drop assertions that a later (or equally dated) document denies, and say so.
-
-    The original request is left out: a request that says "no PT" while the chart shows eight
-    weeks of it is exactly the omission an appeal cites, not a contradiction.
-    """
-    warnings: list[str] = []
-    for concept, mentions in facts.mentions.items():
-        if concept in ("no_improvement", "improved", "clinical_exam"):
-            continue
-        compiled = library.concepts.get(concept)
-        event = compiled and (compiled.concept.therapy or compiled.concept.imaging)
-        pos = [m for m in mentions if not m.negated and m.origin != REQUEST]
-        # Treatments and studies are events: "no new films today" or "x-rays offered, declined"
-        # does not undo last year's; only "no x-rays have ever been done" contradicts it.
-        neg = [m for m in mentions if m.negated and m.origin != REQUEST
-               and not (event and not _NEVER_DONE.search(m.quote))]
-        if not pos or not neg:
-            continue
-        if {m.doc for m in pos} == {m.doc for m in neg} and len({m.doc for m in pos}) == 1 \
-                and pos[0].origin == DOCUMENT:
-            continue  # one note saying both (e.g. "no weakness on the right; 4/5 on the left")
-        last_pos = max((m.when for m in pos if m.when), default=None)
-        last_neg = max((m.when for m in neg if m.when), default=None)
-        label = _label(library, concept)
-        p, n = pos[-1], neg[-1]
-        where = (f'"{p.quote}" ({_where(p)}) but "{n.quote}" ({_where(n)})')
-        if last_pos and last_neg and last_pos > last_neg:
-            continue  # the later note documents it: it developed, or was done, after
-        drop = {id(m) for m in pos}
-        facts.mentions[concept] = [m for m in mentions if id(m) not in drop]
-        facts.courses = [c for c in facts.courses if id(c.mention) not in drop]
-        facts.studies = [s for s in facts.studies if id(s.mention) not in drop]
-        if last_pos and last_neg and last_neg > last_pos:
-            warnings.append(f"The later document does not support {label}: {where}. "
-                            "The later statement was used; correct the record if it is wrong.")
-        else:
-            warnings.append(f"The documents disagree about {label}: {where}. It was not counted; "
-                            "reconcile the record before relying on it.")
-    return warnings
-
-
-_NEVER_DONE = re.compile(r"\b(?:never|ever|to date|prior|previous|on file|in the chart|(?:have|has|had) (?:not )?been"
-                         r"|were (?:not )?(?:done|taken|obtained)|(?:has|have|had)(?: not|n't)? had|not had|had no"
-                         r"|did(?: not|n't) (?:have|get|do|attend))\b", re.I)
-
-
-def _where(m: Mention) -> str:
-    return ", ".join(x for x in (m.source, m.date.isoformat() if m.date else None) if x) or "answers"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +109,7 @@ class Evaluator:
         blockers = [m for c in req.unless for m in self.facts.positive(c)]
         if blockers:
             return self._result(req, "unmet", needed=(
-                f"{req.needed} (the record shows {_label(self.library, blockers[0].concept)}: "
+                f"{req.needed} (the record shows {concept_label(self.library, blockers[0].concept)}: "
                 f'"{blockers[0].quote}")'))
         per_fact = {c: [m for m in self.facts.positive(c) if not self._earlier_episode(req, m)]
                     for c in req.facts}
@@ -184,7 +125,7 @@ class Evaluator:
         if len(shown) < req.min_count:
             needed = req.needed
             if shown and req.min_count > 1:
-                have = ", ".join(_label(self.library, c) for c in shown)
+                have = ", ".join(concept_label(self.library, c) for c in shown)
                 needed = f"{req.needed} (the record shows {len(shown)} of {req.min_count}: {have})"
             return self._result(req, "unmet", needed=needed)
         if req.age_min is not None:
@@ -217,7 +158,7 @@ class Evaluator:
 
     def _counts(self, course: Course, req: Requirement) -> str | None:
         """Why a course does not count toward this requirement, or None when it does."""
-        label = _label(self.library, course.concept)
+        label = concept_label(self.library, course.concept)
         concept = self.library.concepts[course.concept].concept
         if req.therapies and course.concept not in req.therapies:
             return "type"
@@ -301,7 +242,7 @@ class Evaluator:
         if short:
             best = max(short, key=lambda c: c.weeks or 0)
             needed = (f"{req.needed} (the record shows {weeks_words(best.weeks)} of "
-                      f"{_label(self.library, best.concept)}; {weeks_words(req.weeks)} are required")
+                      f"{concept_label(self.library, best.concept)}; {weeks_words(req.weeks)} are required")
             started = min((c.start for c in short if c.start and not c.start_estimated), default=None)
             if started:
                 due = started + dt.timedelta(weeks=req.weeks)
@@ -310,7 +251,7 @@ class Evaluator:
             needed += ")"
         elif undated:
             c = undated[0]
-            needed = (f"{req.needed} (the record mentions {_label(self.library, c.concept)} but not "
+            needed = (f"{req.needed} (the record mentions {concept_label(self.library, c.concept)} but not "
                       "for how long: add the dates or number of weeks)")
         elif reasons:
             needed = f"{req.needed} ({reasons[0]})"
@@ -349,7 +290,7 @@ class Evaluator:
         return None
 
     def _imaging(self, req: Requirement) -> RequirementResult:
-        label = _label(self.library, req.modality)
+        label = concept_label(self.library, req.modality)
         for m in self.facts.mentions.get(req.modality, ()):
             if m.negated:
                 self._weighed(m, False, "denied, declined or not done")
@@ -445,22 +386,3 @@ def _best(mentions: list[Mention]) -> list[Mention]:
             seen.add(key)
             out.append(m)
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Signs (emergency, expedited)
-
-
-def sign_shown(sign: Sign, facts: Facts, age: int | None) -> list[Mention] | None:
-    """The mentions that show a sign, or None."""
-    hits = [m for c in sign.facts for m in facts.positive(c)]
-    if not hits:
-        return None
-    for c in sign.together_with:
-        also = facts.positive(c)
-        if not also:
-            return None
-        hits += also[:1]
-    if sign.age_min is not None and (age is None or age < sign.age_min):
-        return None
-    return hits

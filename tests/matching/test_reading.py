@@ -6,7 +6,8 @@ import pytest
 
 from appeals.contract import parse_case
 from appeals.criteria import load_library
-from appeals.matching.extract import apply_answers, extract
+from appeals.matching.answers import apply_answers
+from appeals.matching.extract import extract
 from appeals.matching.text import (ParsedText, contrast_in, date_range_in, dates_in, durations_in,
                                    sides_in)
 
