@@ -29,14 +29,15 @@ _ABBREVIATION = re.compile(
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
     r"\b(?:no|not|denies|denied(?! by| coverage| the (?:request|mri|ct|scan|claim|study))|deny|denying"
-    r"|neg(?:ative)?\.? for|\(-\)|without|w/o|free of|absence of"
+    r"|neg(?:ative)?\.? for|\(-\)|without|w/o(?=\s+[a-z])(?!\s+(?:iv|contrast|gad))|free of|absence of"
     r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|declines|refused|refuses"
     r"|believe[sd]?|thinks?|thought|not sure|unsure|unclear (?:if|whether)|claims?"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"
     r"|warning signs|fam(?:ily)? (?:history|hx)(?: of)?|\bFHx?\b|h/o in (?:the )?family"
-    r"|return (?:to (?:the )?(?:ED|ER|clinic)|precautions|if)|go to (?:the )?(?:ED|ER|emergency)"
+    r"|return (?:to (?:the )?(?:ED|ER|clinic)|precautions|if|for)|go to (?:the )?(?:ED|ER|emergency)"
+    r"|(?:do(?:es)?n'?t|do(?:es)? not) want"
     r"|call (?:911|us|the office) if|seek (?:emergency )?care if|r/o|rule out|to exclude|unless)\b")
 # Another person named as the one who has it ("her mother, who takes warfarin", "my dad had a
 # brain tumor"): their finding is not the patient's, up to the end of the clause or until the
@@ -56,6 +57,9 @@ _SCOPE_END = compile_folded(
     r"|and (?:has|had|reports|is|was|then))\b|[:(]"
     r"|,\s*(?=(?:small|large|mild|moderate|severe|marked|trace|positive|\+|\d|tender|swollen)\b)"
 )
+_CONDITION = compile_folded(r"if\b|in case of|return|go to|call|seek|watch for|monitor for|warning signs")
+_CONDITION_END = compile_folded(
+    r"\b(?:but|however|although|though|except|yet|which|who|now|presents?|reports?|complains?|c/o)\b|[:(]")
 _MAX_SCOPE_WORDS = 10
 _MAX_LIST_WORDS = 40
 _WORD = re.compile(r"\S+")
@@ -109,7 +113,10 @@ class ParsedText:
         for cue in _PRE_NEGATION.finditer(chunk):
             scope_start = cue.end()
             rest = chunk[scope_start:]
-            stop = _SCOPE_END.search(rest)
+            # A condition ("if fever, severe pain or vomiting") runs through its list; a denial
+            # ("no effusion, moderate OA") stops where a finding is asserted.
+            ends = _CONDITION_END if _CONDITION.match(cue.group()) else _SCOPE_END
+            stop = ends.search(rest)
             scope_end = scope_start + (stop.start() if stop else len(rest))
             words = _WORD.findall(chunk, scope_start, scope_end)
             # A list ("denies fever, chills, saddle numbness, bowel or bladder change, weakness")
