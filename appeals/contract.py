@@ -9,9 +9,10 @@ Pure code: no Flask, Celery or database imports.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Union
+import re
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PlanType = Literal[
     "employer", "marketplace", "government_employer", "medicare_advantage", "medicaid", "other"
@@ -32,6 +33,18 @@ DenialCategory = Literal[
 AnswerValue = Union[bool, int, float, str, list[str], None]
 
 
+def _iso_date(value: Any) -> Any:
+    """Dates are ISO strings (or dates): 86400 is not 1970-01-02, nor is "86400"."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return value.strip()
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -42,15 +55,15 @@ class _Strict(BaseModel):
 
 class Patient(_Strict):
     name: str | None = Field(default=None, max_length=200)
-    date_of_birth: dt.date | None = None
+    date_of_birth: IsoDate | None = None
     age: int | None = Field(default=None, ge=0, le=130)
     sex: str | None = Field(default=None, max_length=20)
     member_id: str | None = Field(default=None, max_length=100)
 
 
 class Denial(_Strict):
-    notice_date: dt.date
-    received_date: dt.date | None = None
+    notice_date: IsoDate
+    received_date: IsoDate | None = None
     text: str | None = Field(default=None, max_length=20_000)
     code: str | None = Field(default=None, max_length=50)
     reference: str | None = Field(default=None, max_length=100)
@@ -63,7 +76,7 @@ class Denial(_Strict):
 
 class Document(_Strict):
     text: str = Field(min_length=1, max_length=50_000)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     source: str | None = Field(default=None, max_length=200)
 
 
@@ -187,6 +200,8 @@ def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
             message = "unknown field (not part of the case contract)"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
         errors.append({"field": _field_path(err["loc"]), "message": message})
     return errors
 

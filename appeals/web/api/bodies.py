@@ -35,6 +35,8 @@ def read_json_body(what: str = "the case"):
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
         return None, json_error(400, f"the body is not valid JSON{where}")
+    except (RecursionError, ValueError):  # "[" x 100,000; an integer of thousands of digits
+        return None, json_error(400, "the body is not valid JSON: nested too deeply or a number too long")
 
 
 def read_case() -> tuple[Case | None, object]:

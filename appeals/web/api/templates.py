@@ -19,8 +19,10 @@ changes. Use a template for a letter with POST /api/v1/appeals?template=<version
 from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
+from pydantic import ValidationError
 
 from ...access import current_principal
+from ...contract import validation_errors
 from ...letter_templates import check_docx
 from ...services import letter_library as store
 from ...models.templates import LetterTemplate, TemplateVersion
@@ -160,9 +162,12 @@ def update_template(template_id: str):
     if not isinstance(body, dict):
         return _error(400, "send a JSON object with name, description and/or visibility")
     try:
-        store.update_settings(current_principal(), template, name=body.get("name"),
-                              description=body.get("description"),
-                              visibility=body.get("visibility"))
+        settings = TemplateSettings.model_validate(body, strict=True)
+    except ValidationError as exc:  # {"name": 123}: a named 422, never a 500
+        return _error(422, "the settings are not valid", errors=validation_errors(exc))
+    try:
+        store.update_settings(current_principal(), template, name=settings.name,
+                              description=settings.description, visibility=settings.visibility)
     except store.TemplateInputError as exc:
         return _error(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}])
     return jsonify(template_json(template, current_principal(), full=True))
