@@ -44,13 +44,8 @@ def course_from_record(cid, text, parsed, found_dates, source, doc_date, index, 
     else:
         course.end = doc_date
     for sentence in parsed.sentences:
-        chunk = text[sentence.start:sentence.end]
-        folded = fold(chunk)
-        if failed_rx.search(chunk, folded) or _PLATEAU.search(folded):
-            course.outcome = "failed"
-        elif improved_rx.search(chunk, folded):
-            course.outcome = "improved"
-        else:
+        course.outcome = outcome_of(text[sentence.start:sentence.end], failed_rx, improved_rx, record=True)
+        if course.outcome is None:
             continue
         if sentence is not anchor:
             course.outcome_mention = Mention(cid, False, parsed.quote(sentence), source, doc_date, DOCUMENT,
@@ -116,10 +111,7 @@ def read_course(cid, mention, chunk, offset, doc_date, failed_rx, improved_rx, p
         course.start = course.end - dt.timedelta(weeks=course.weeks)
         course.start_estimated = True
     folded = fold(chunk)
-    if failed_rx.search(chunk, folded):
-        course.outcome = "failed"
-    elif improved_rx.search(chunk, folded):
-        course.outcome = "improved"
+    course.outcome = outcome_of(chunk, failed_rx, improved_rx)
     course.prescribed = prescription_rx.search(chunk, folded)
     course.self_directed = bool(_SELF_DIRECTED.search(folded))
     recent = _STARTED_RECENTLY.search(folded)
@@ -161,6 +153,17 @@ _DONE_OR_PAST = compile_folded(r"\b(?:completed|finished|ended|discharged|attend
 _SINCE_DATE = compile_folded(r"\bsince\s+(?:\w+\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
+def outcome_of(chunk: str, failed_rx, improved_rx, *, record: bool = False) -> str | None:
+    """How a treatment went, as a sentence says: "failed", "improved" or None. A therapy record's
+    discharge words count too ("plateau", "goals not met")."""
+    folded = fold(chunk)
+    if failed_rx.search(chunk, folded) or (record and _PLATEAU.search(folded)):
+        return "failed"
+    if improved_rx.search(chunk, folded):
+        return "improved"
+    return None
+
+
 def outcome_after(course, text, parsed, sentence, failed_rx, improved_rx) -> None:
     """How a course went, when the next clause of the same line says it ("...as well; no
     improvement"): the course keeps that clause as its second quote."""
@@ -168,13 +171,8 @@ def outcome_after(course, text, parsed, sentence, failed_rx, improved_rx) -> Non
         (s for s in parsed.sentences if s.start > sentence.end), None)
     if following is None or "\n" in text[sentence.end:following.start]:
         return
-    chunk = text[following.start:following.end]
-    folded = fold(chunk)
-    if failed_rx.search(chunk, folded):
-        course.outcome = "failed"
-    elif improved_rx.search(chunk, folded):
-        course.outcome = "improved"
-    else:
+    course.outcome = outcome_of(text[following.start:following.end], failed_rx, improved_rx)
+    if course.outcome is None:
         return
     m = course.mention
     course.outcome_mention = Mention(m.concept, False, parsed.quote(following), m.source, m.date, m.origin,
