@@ -91,7 +91,6 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
     outcome_failed = library.concepts["no_improvement"]
     outcome_improved = library.concepts["improved"]
     prescription = library.concepts["exercise_prescription"]
-    reevaluation = library.concepts["reevaluation"].regex
 
     for origin, text, source, doc_date, index in _documents(case):
         title = fold(source or "")  # the folded patterns below read folded text
@@ -149,7 +148,7 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                 doc_courses.append(course_from_record(named, text, parsed, found_dates, source,
                                                        doc_date, index, outcome_failed, outcome_improved))
         # A home program's prescription and follow-up may sit anywhere in the same document.
-        doc_followup = _is_revisit(source, parsed, reevaluation)
+        doc_followup = _is_revisit(title, parsed)
         for course in doc_courses:
             if doc_has_prescription:
                 course.prescribed = True
@@ -202,8 +201,8 @@ _REVISIT = compile_folded(r"\b(?:follow[- ]?up|f/u|re-?eval\w*|re-?check|re-?vis
                           r"|telehealth|tele-?visit|video visit|virtual visit|(?:tele)?phone visit|post-?(?:PT|treatment) visit)\b")
 
 
-def _is_revisit(source: str | None, parsed: tx.ParsedText, reevaluation) -> bool:
-    title = fold(source or "")
+def _is_revisit(title: str, parsed: tx.ParsedText) -> bool:
+    """A record that is itself a re-evaluation, by its (folded) title or its opening words."""
     if _NOT_A_VISIT.search(title):
         return False
     if _REVISIT.search(title):
