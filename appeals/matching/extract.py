@@ -155,9 +155,10 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             if doc_followup and course.outcome == "failed":
                 course.followed_up = True
         doc_parts = body_parts_in((source or "") + "\n" + text)
-        doc_sides = tx.sides_in(text, parsed) if origin == DOCUMENT else set()
+        sides = tx.sides_in(text, parsed)
+        # A request's side is what was ordered, not what a course or study of it concerns.
         for item in [*doc_courses, *doc_studies]:
-            attribute(item, text, parsed, doc_parts, doc_sides)
+            attribute(item, text, parsed, doc_parts, sides if origin == DOCUMENT else set())
         facts.studies.extend(doc_studies)
         facts.courses.extend(merge_courses(doc_courses))
         if origin == DOCUMENT and doc_followup:
@@ -168,9 +169,9 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
                               index, first.start))
         _read_onset(facts, parsed, found_dates, origin, source, doc_date, index)
         if origin == REQUEST:
-            facts.requested_sides |= tx.sides_in(text, parsed)
+            facts.requested_sides |= sides
         else:
-            facts.documented_sides |= tx.sides_in(text, parsed)
+            facts.documented_sides |= sides
         if facts.age is None:
             age = tx.AGE.search(lowered)
             if age and 0 < int(age["age"]) < 130:
