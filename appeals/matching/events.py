@@ -193,11 +193,12 @@ def attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_s
     """The body part and side a course or study is about: its own sentence's, else its record's."""
     sentence = parsed.sentence_at(item.mention.sentence) if item.mention.sentence >= 0 else None
     own = text[sentence.start:sentence.end] if sentence else ""
-    item.parts = body_parts_in(own) - {"head"} or (doc_parts - {"head"} if len(doc_parts - {"head"}) == 1 else set())
-    item.sides = tx.sides_in(own) or doc_sides
+    own_parts, own_sides = body_parts_in(own), tx.sides_in(own)
+    record_parts = doc_parts - {"head"}
+    item.parts = own_parts - {"head"} or (record_parts if len(record_parts) == 1 else set())
+    item.sides = own_sides or doc_sides
     if isinstance(item, Study):
-        item.vague = not body_parts_in(own) and not tx.sides_in(own) and not tx.dates_in(own) \
-            and not _YEAR.search(own)
+        item.vague = not own_parts and not own_sides and not tx.dates_in(own) and not _YEAR.search(own)
 
 
 _YEAR = compile_folded(r"\b(?:19[89]\d|20\d\d)\b")
