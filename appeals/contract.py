@@ -45,6 +45,24 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+def _code(pattern: str, what: str):
+    """A string code checked against `pattern`, refused in plain words ("must be ...")."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and compiled.fullmatch(value.strip().upper()):
+            return value.strip().upper()
+        raise ValueError(f"must be {what}")
+
+    return Annotated[str, BeforeValidator(check)]
+
+
+CptCode = _code(r"\d{4}[0-9A-Z]", "a five-character CPT code such as 72148")
+Npi = _code(r"\d{10}", "a ten-digit NPI")
+# ICD-10-CM: a letter, a digit, a character, then an optional dot and up to four more.
+Icd10Code = _code(r"[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", "an ICD-10 code such as M54.16")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -59,6 +77,9 @@ class Patient(_Strict):
     age: int | None = Field(default=None, ge=0, le=130)
     sex: str | None = Field(default=None, max_length=20)
     member_id: str | None = Field(default=None, max_length=100)
+    # Where the plan sends its decision (the letter's return address); not read by the matcher.
+    address: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
 
 
 class Denial(_Strict):
@@ -67,11 +88,38 @@ class Denial(_Strict):
     text: str | None = Field(default=None, max_length=20_000)
     code: str | None = Field(default=None, max_length=50)
     reference: str | None = Field(default=None, max_length=100)
+    # From the denial letter, for the letter and "How to send it"; not read by the matcher.
+    reviewer: str | None = Field(default=None, max_length=200)  # eviCore, Carelon, ...
+    appeal_address: str | None = Field(default=None, max_length=500)
+    appeal_fax: str | None = Field(default=None, max_length=40)
 
     @property
     def received(self) -> dt.date:
         """The day the notice arrived; the contract defaults it to the notice date."""
         return self.received_date or self.notice_date
+
+
+Side = Literal["left", "right", "bilateral"]
+Contrast = Literal["without", "with", "with_and_without"]
+
+
+class Study(_Strict):
+    """The exact study requested, as the order reads: one CPT code, its side and contrast."""
+
+    cpt: CptCode | None = None
+    side: Side | None = None
+    contrast: Contrast | None = None
+
+
+class Clinician(_Strict):
+    """The ordering clinician, for the identifier block and the peer-to-peer request."""
+
+    name: str | None = Field(default=None, max_length=200)
+    npi: Npi | None = None
+    facility: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    fax: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
 
 
 class Document(_Strict):
@@ -89,6 +137,11 @@ class Case(_Strict):
     original_request: str | None = Field(default=None, max_length=50_000)
     documentation: list[Document] = Field(default_factory=list, max_length=200)
     answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    # Letter details (docs/matching-contract.md, "Details for the letter"): all optional, never
+    # read by the matcher, so a case without them matches exactly as before.
+    study: Study | None = None
+    clinician: Clinician | None = None
+    diagnosis_codes: list[Icd10Code] = Field(default_factory=list, max_length=12)
 
     @field_validator("answers")
     @classmethod
