@@ -13,7 +13,9 @@ Heading 1/2, Title, List Bullet/Number, and "Notice", "Small", "Table Text", "Qu
 """
 from __future__ import annotations
 
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 # The builder's pieces sit beside this script (tools/letter_docx), which is run by path.
@@ -34,8 +36,29 @@ def build(out_dir: Path = HERE) -> list[Path]:
         doc = make()
         doc.core_properties.revision = 1
         doc.save(path)
+        _created_when_rendered(path)
         written.append(path)
     return written
+
+
+def _created_when_rendered(path: Path) -> None:
+    """The document's created and modified dates become {{ created }}: a letter is created when
+    it is written, not when the template was built (python-docx's default says 2013)."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                for name in ("created", "modified"):
+                    text = re.sub(rf"(<dcterms:{name}[^>]*>)[^<]*(</dcterms:{name}>)",
+                                  r"\g<1>{{ created }}\g<2>", text)
+                if "<dcterms:modified" not in text:
+                    text = text.replace("</cp:coreProperties>", '<dcterms:modified xsi:type='
+                                        '"dcterms:W3CDTF">{{ created }}</dcterms:modified>'
+                                        "</cp:coreProperties>")
+                data = text.encode("utf-8")
+            out.writestr(info, data)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,16 @@ from typing import Any
 
 from appeals.contract import Case, MatchResult
 
-from .corrections import correction_context, requested_codes, service_description
+from . import summary as summaries
+from .corrections import bill_dispute, correction_context, service_description
 from .evidence import (
     ANSWERS_SOURCE, KIND_WORDS, OBTAIN_FROM, REQUEST_SOURCE, STATUS_WORDS, Enclosures, Supplied,
-    evidence_contexts, format_date, iso_date, requirement_context,
+    evidence_contexts, format_date, iso_date, question_texts, requirement_context,
 )
+from .identity import (
+    clinician_context, display_name, plan_and_reviewer, policy_citation, study_context,
+)
+from .reasons import answer_reason, denial_reasons
 from .plans import (
     EMERGENCY_BASIS, LEVEL, NEXT_LEVEL, PLAN_LABELS, PLAN_RULES, REQUEST_RIGHTS, RIGHTS,
     appeal_context, next_level_advice, right_context, voice,
@@ -28,6 +33,7 @@ from .schema import (
     PathwayContext, PatientContext, PlanContext, PolicyContext, RecordContext, RightsContext,
     ServiceContext, SignerContext,
 )
+from .schema_details import CoverContext, ReasonContext, SummaryContext
 
 # Re-exported: the names this module has always offered.
 __all__ = [
@@ -86,6 +92,46 @@ def _age(case: Case, today: dt.date) -> str:
     return ""
 
 
+def _reasons(case: Case, result: MatchResult, enclosures: Enclosures) -> list[ReasonContext]:
+    """Outside the library, the denial's own reasons are the checklist: each answered with the
+    record that meets it, or said to be missing."""
+    if result.outcome != "no_criteria" or case.denial is None:
+        return []
+    out = []
+    for number, reason in enumerate(denial_reasons(case.denial.text), start=1):
+        found = answer_reason(reason, case)
+        if found is None:
+            out.append(ReasonContext(number=number, reason=reason, met=False,
+                                     answer="Not in the records supplied.", source="",
+                                     enclosure=""))
+            continue
+        sentence, document = found
+        source = document.source or "Records supplied"
+        out.append(ReasonContext(
+            number=number, reason=reason, met=True, answer=sentence,
+            source=source + (f", {format_date(document.date)}" if document.date else ""),
+            enclosure=f"Enclosure {enclosures.add(source, document.date)}"))
+    return out
+
+
+def _deadline(result: MatchResult, denial_present: bool, rules: str, kind: str,
+              today: dt.date, plan_name: str) -> DeadlineContext:
+    deadline = result.deadline
+    if deadline is None or not denial_present:
+        return DeadlineContext(present=False, date="", date_iso="", days="", counted_from="",
+                               basis="", passed=False, filing="", text="")
+    passed = today > deadline.date
+    return DeadlineContext(
+        present=True, date=format_date(deadline.date), date_iso=iso_date(deadline.date),
+        days=str(deadline.days), counted_from=format_date(deadline.counted_from),
+        basis=deadline.basis, passed=passed,
+        filing=summaries.filing(kind, passed, format_date(deadline.date), LEVEL[rules],
+                                plan_name),
+        text=(f"The deadline to file this {LEVEL[rules]} is {format_date(deadline.date)} "
+              f"({deadline.basis.rstrip('.')}; counted from "
+              f"{format_date(deadline.counted_from)})."))
+
+
 def build_context(case: Case, result: MatchResult, *, kind: str,
                   today: dt.date | None = None) -> dict[str, Any]:
     """The letter context for ``case`` and its ``result``, as a plain dict of strings, numbers,
@@ -95,8 +141,13 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     today = today or dt.date.today()
     rules = PLAN_RULES[case.plan_type]
     patient = case.patient
-    plan_name = case.payer or "your health plan"
+    payer, reviewer = plan_and_reviewer(case)
+    plan_name = payer or "your health plan"
     supplied = Supplied(case)
+    first_person = kind not in ("clinician", "advocate")
+    name = display_name(patient.name if patient else "")
+    clinician = clinician_context(case)
+    study = study_context(case, result)
 
     enclosures = Enclosures()
     denial = case.denial
@@ -105,14 +156,17 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
                                           if denial.reference else ""), denial.notice_date)
     requirements = []
     for number, requirement in enumerate(result.requirements, start=1):
-        evidence = evidence_contexts(requirement, supplied, enclosures)
+        evidence = evidence_contexts(requirement, supplied, enclosures,
+                                     statements=kind != "clinician", first_person=first_person)
         requirements.append(requirement_context(number, requirement, evidence))
     cited = [r for r in requirements if r.status != "unmet"]
     records = [RecordContext(text=d.text, date=format_date(d.date) or "undated",
                              source=d.source or "records supplied") for d in case.documentation]
-    if result.outcome == "no_criteria":  # nothing was matched: the records themselves support it
-        for document in case.documentation:
-            enclosures.add(document.source or "Records supplied", document.date)
+    reasons = _reasons(case, result, enclosures)
+    clinician_letter = kind in ("patient", "advocate") and bool(clinician.name) \
+        and result.outcome in ("appeal", "ready", "no_criteria")
+    if clinician_letter:
+        enclosures.add(f"Letter of medical necessity from {clinician.name}")
     if kind == "advocate":
         enclosures.add("Authorization of representative signed by the patient"
                        + (" (form CMS-1696)" if rules == "medicare_advantage" else ""))
@@ -121,44 +175,23 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     emergency_on = result.urgency == "emergency"
     symptoms = [e.quote for r in requirements if r.kind == "red_flag" for e in r.evidence]
     basis = EMERGENCY_BASIS[rules]
+    whose = "My" if first_person else "The patient's"
     emergency = EmergencyContext(
         present=emergency_on,
         notice=("These symptoms need emergency care now: go to the nearest emergency department "
                 "or call 911. Emergency care does not need prior authorization. Send this "
                 "letter afterwards; it does not need to come first.") if emergency_on else "",
-        plan_notice=("The patient's symptoms call for emergency evaluation now. Emergency "
+        plan_notice=(f"{whose} symptoms call for emergency evaluation now. Emergency "
                      "services do not require prior authorization"
                      + (f" ({basis})." if basis else ".")) if emergency_on else "",
         symptoms=symptoms if emergency_on else [],
     )
-
-    deadline = result.deadline
-    if deadline is not None and denial is not None:
-        deadline_ctx = DeadlineContext(
-            present=True, date=format_date(deadline.date), date_iso=iso_date(deadline.date),
-            days=str(deadline.days), counted_from=format_date(deadline.counted_from),
-            basis=deadline.basis,
-            text=(f"The deadline to file this {LEVEL[rules]} is {format_date(deadline.date)} "
-                  f"({deadline.basis.rstrip('.')}; counted from "
-                  f"{format_date(deadline.counted_from)})."))
-    else:
-        deadline_ctx = DeadlineContext(present=False, date="", date_iso="", days="",
-                                       counted_from="", basis="", text="")
+    deadline_ctx = _deadline(result, denial is not None, rules, kind, today, plan_name)
 
     policy = result.policy
+    criterion_short = ""
     if policy is not None:
-        # "eviCore Spine Imaging Guidelines V1.0.2026, section SP.LB.0005.1.A"; a long publisher
-        # name goes after the title instead, in brackets.
-        short_source = len(policy.source) <= 30 and "(" not in policy.source
-        citation = policy.title
-        if short_source and not policy.title.casefold().startswith(policy.source.casefold()):
-            citation = f"{policy.source} {policy.title}"
-        if policy.version:
-            citation += f" {policy.version}"
-        if policy.section:
-            citation += f", section {policy.section}"
-        if not short_source:
-            citation += f" ({policy.source})"
+        citation, criterion_short = policy_citation(policy)
         policy_ctx = PolicyContext(present=True, title=policy.title, source=policy.source,
                                    section=policy.section or "", version=policy.version or "",
                                    url=policy.url or "", citation=citation)
@@ -170,40 +203,66 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     checklist = [ChecklistItemContext(number=i, requirement=r.text, needed=r.needed,
                                       obtain_from=r.obtain_from)
                  for i, r in enumerate(unmet, start=1)]
+    service_text = service_description(result, case)
     clinic_request = ""
     if unmet:
         wanted = "; ".join(r.needed.rstrip(".") for r in unmet)
         clinic_request = (
-            f"I am preparing a request to {plan_name} for {service_description(result, case)}. "
+            f"I am preparing a request to {plan_name} for {service_text}. "
             f"Please send me copies of any records showing: {wanted}. If the records do not "
             "exist yet, please tell me what visit, treatment or test is needed. "
             "Thank you.")
 
+    correction = correction_context(case, result)
     signer_role = {"patient": "patient", "checklist": "patient", "clinician": "treating clinician",
-                   "advocate": "authorized representative",
-                   "correction": "patient"}[kind]
+                   "advocate": "authorized representative", "correction": "patient"}[kind]
+    signer_name = name if signer_role == "patient" else ""
+    if kind == "clinician" or (kind == "correction" and correction.from_provider):
+        signer_role, signer_name = "ordering provider" if kind == "correction" else \
+            "treating clinician", clinician.name
+    criteria_met = bool(requirements) and not unmet \
+        and result.outcome in ("appeal", "ready", "administrative")
+    appeal = appeal_context(kind, rules, expedited, denial is None, plan_name)
+    what = f"CPT {study.cpt} ({service_text.split(' (CPT')[0]})" if study.cpt else service_text
+    approve = f"Please approve {what}" + (f" under {criterion_short}." if criterion_short
+                                          else ".")
+    cover_kind = kind != "checklist"
+    send_to = " \u00b7 ".join(x for x in (
+        denial.appeal_address if denial else "",
+        f"fax {denial.appeal_fax}" if denial and denial.appeal_fax else "") if x)
+    title = correction.title if kind == "correction" and correction.present else (
+        "Letter of medical necessity" if kind == "clinician" else
+        "Before you appeal: what to obtain first" if kind == "checklist" else appeal.title)
+
     context = LetterContext(
-        kind=kind, kind_label=KIND_LABELS[kind], today=format_date(today), today_iso=iso_date(today),
+        kind=kind, kind_label=KIND_LABELS[kind], title=title,
+        created=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        today=format_date(today), today_iso=iso_date(today),
         outcome=result.outcome, outcome_label=OUTCOME_WORDS[result.outcome],
         urgency=result.urgency, is_expedited=expedited, is_emergency=emergency_on,
         is_check_before_filing=denial is None,
         # Only a letter whose pathway is fully met may say "the records meet the criteria".
-        criteria_met=bool(requirements) and not unmet
-        and result.outcome in ("appeal", "ready", "administrative"),
+        criteria_met=criteria_met,
         patient=PatientContext(
-            name=(patient.name or "") if patient else "",
+            name=name,
             date_of_birth=format_date(patient.date_of_birth) if patient else "",
             date_of_birth_iso=iso_date(patient.date_of_birth) if patient else "",
             age=_age(case, today), sex=(patient.sex or "") if patient else "",
-            member_id=(patient.member_id or "") if patient else ""),
+            member_id=(patient.member_id or "") if patient else "",
+            address=(patient.address or "") if patient else "",
+            phone=(patient.phone or "") if patient else ""),
         plan=PlanContext(type=case.plan_type, type_label=PLAN_LABELS[case.plan_type],
-                         payer=case.payer or "", name=plan_name, rules=rules),
+                         payer=case.payer or "", name=plan_name, reviewer=reviewer, rules=rules),
         denial=DenialContext(
             present=denial is not None,
             reference=(denial.reference or "") if denial else "",
             notice_date=format_date(denial.notice_date) if denial else "",
             notice_date_iso=iso_date(denial.notice_date) if denial else "",
-            received_date=format_date(denial.received) if denial else "",
+            # Only a date the case gave: the deadline may count from the notice date, but the
+            # letter never claims a receipt date nobody stated.
+            received_date=format_date(denial.received_date) if denial else "",
+            appeal_address=(denial.appeal_address or "") if denial else "",
+            appeal_fax=(denial.appeal_fax or "") if denial else "",
             code=(denial.code or (result.denial.code if result.denial else None) or "")
             if denial else "",
             text=(denial.text or (result.denial.text if result.denial else None) or "")
@@ -211,16 +270,16 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
             category=result.denial.category if result.denial else "",
             category_label=CATEGORY_WORDS.get(result.denial.category, "")
             if result.denial else ""),
-        service=ServiceContext(name=result.service.name, codes=list(result.service.codes),
-                               cpt=(requested_codes(case, result) or [""])[0],
-                               description=service_description(result, case)),
+        service=ServiceContext(name=service_text.split(" (CPT")[0],
+                               codes=list(result.service.codes), cpt=study.cpt,
+                               description=service_text),
         policy=policy_ctx,
         pathway=PathwayContext(id=result.pathway.id if result.pathway else "",
                                title=result.pathway.title if result.pathway else ""),
         requirements=requirements, cited_requirements=cited, records=records,
         omitted_requirements=[r for r in requirements if r.status == "omitted"],
         unmet_requirements=unmet,
-        appeal=appeal_context(kind, rules, expedited, denial is None, plan_name),
+        appeal=appeal,
         emergency=emergency,
         rights=RightsContext(
             title="What I ask of you" if kind != "clinician" else "Requests for this review",
@@ -231,9 +290,35 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         next_level_advice=next_level_advice(case.plan_type) if denial is not None else "",
         enclosures=enclosures.contexts(),
         checklist=checklist, clinic_request=clinic_request,
-        correction=correction_context(case, result),
-        signer=SignerContext(role=signer_role,
-                             name=(patient.name or "") if patient and signer_role == "patient"
-                             else ""),
+        correction=correction,
+        signer=SignerContext(role=signer_role, name=signer_name),
+        study=study, clinician=clinician, diagnosis_codes=list(case.diagnosis_codes),
+        summary=SummaryContext(
+            answer=summaries.answer(
+                kind, denial_date=format_date(denial.notice_date) if denial else "",
+                reference=(denial.reference or "") if denial else "",
+                denial_present=denial is not None,
+                omitted=[r for r in requirements if r.status == "omitted"], cited=cited,
+                approve=approve, criteria_met=criteria_met, outcome=result.outcome,
+                reasons=reasons, denial_text=(denial.text or "") if denial else ""),
+            narrative=summaries.narrative(case),
+            treatment_plan=summaries.treatment_plan(case, kind),
+            remedy=summaries.remedy(rules, approve, expedited, appeal.decision_time,
+                                    denial is None),
+            criterion_short=criterion_short, diagnosis=", ".join(case.diagnosis_codes),
+            patient_statement=summaries.patient_statement(case, kind, question_texts(case))),
+        cover=CoverContext(
+            present=cover_kind, send_to=send_to,
+            steps=summaries.cover_steps(
+                kind, signer=signer_role if kind != "correction" or correction.from_provider
+                else "patient", enclosures=len(enclosures.items),
+                passed=deadline_ctx.passed, deadline=deadline_ctx.date,
+                emergency=emergency_on, expedited=expedited,
+                correction_steps=list(correction.steps), send_to=send_to,
+                clinician_letter=clinician_letter) if cover_kind else []),
+        reasons=reasons,
+        bill_dispute=bill_dispute(case, result, patient_name=name, plan_name=plan_name,
+                                  facility=clinician.facility,
+                                  notice_date=format_date(denial.notice_date) if denial else ""),
     )
     return context.model_dump()

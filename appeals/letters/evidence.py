@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from appeals.contract import Case, Evidence, RequirementResult
 
+from .reasons import complete_quote, distinct_quotes, met_items
 from .schema import EnclosureContext, EvidenceContext, RequirementContext
 
 # --- requirements ------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ class Supplied:
         texts = [d.text for d in case.documentation]
         if case.original_request:
             texts.append(case.original_request)
+        self.raw = texts
         self.texts = [_normal(t) for t in texts]
         # The matcher quotes an answer as "<question text> <answer>" (yes/no for booleans): the
         # quotes the case's answers can produce, from the criteria library's question texts.
@@ -82,15 +84,25 @@ class Supplied:
         return any(quote in text for text in self.texts)
 
 
-def _answer_quotes(case: Case) -> list[str]:
+def _question_texts(case: Case) -> dict[str, set[str]]:
     if not case.answers:
-        return []
+        return {}
     from appeals.criteria import load_library  # the question texts live with the criteria
 
     texts: dict[str, set[str]] = {}
     for service in load_library().services:
         for question in service.questions:
             texts.setdefault(question.id, set()).add(question.text)
+    return texts
+
+
+def question_texts(case: Case) -> dict[str, str]:
+    """Each answered question's text (the first the library has under that id)."""
+    return {qid: sorted(texts)[0] for qid, texts in _question_texts(case).items()}
+
+
+def _answer_quotes(case: Case) -> list[str]:
+    texts = _question_texts(case)
     quotes = []
     for qid, value in case.answers.items():
         if value is None or value == "" or value == []:
@@ -143,25 +155,36 @@ def _numbers_phrase(numbers: Iterable[int]) -> str:
 
 
 def evidence_contexts(requirement: RequirementResult, supplied: Supplied,
-                      enclosures: Enclosures) -> list[EvidenceContext]:
+                      enclosures: Enclosures, statements: bool = True,
+                      first_person: bool = True) -> list[EvidenceContext]:
+    """The evidence a letter cites for one requirement: supplied, each quote once (one inside
+    another is dropped), never stopping on an abbreviation. The patient's form answers are
+    their statement (``is_statement``), left out where ``statements`` is false (the clinician's
+    letter) and kept only when no record meets the requirement."""
+    cited = [e for e in requirement.evidence if supplied.has(e)]  # never cite what was not given
+    records = [e for e in cited if (e.source or "").casefold() != ANSWERS_SOURCE]
+    if records or not statements:
+        cited = records
+    cited = [cited[i] for i in distinct_quotes([e.quote for e in cited])]
     out = []
-    for evidence in requirement.evidence:
-        if not supplied.has(evidence):
-            continue  # never cite what the case does not contain
+    for evidence in cited:
         in_request = requirement.status == "met_in_request"
         given = (evidence.source or "").casefold()
         source = evidence.source or (REQUEST_SOURCE if in_request else "records supplied")
         if given == REQUEST_SOURCE or (in_request and not evidence.source):
             source, enclosure = REQUEST_SOURCE, "in the original request"
         elif given == ANSWERS_SOURCE:
-            # The patient's own answers: stated, but no record is enclosed for them.
-            source, enclosure = "the patient's answers", "not enclosed (patient's statement)"
+            # The patient's own answer: their statement, in this letter; nothing is enclosed.
+            source = ("my answer on the appeal form" if first_person
+                      else "the patient's answer on the appeal form")
+            enclosure = "stated in this letter"
         else:
             enclosure = f"Enclosure {enclosures.add(source, evidence.date)}"
         out.append(EvidenceContext(
-            quote=evidence.quote, date=format_date(evidence.date) or "undated",
+            quote=complete_quote(evidence.quote, supplied.raw),
+            date=format_date(evidence.date) or "undated",
             date_iso=iso_date(evidence.date), source=source, enclosure=enclosure,
-            in_original_request=in_request))
+            in_original_request=in_request, is_statement=given == ANSWERS_SOURCE))
     return out
 
 
@@ -178,6 +201,7 @@ def requirement_context(number: int, requirement: RequirementResult,
         status=status, status_label=STATUS_WORDS[status], evidence=evidence,
         evidence_text="; ".join(f"\u201c{e.quote}\u201d ({e.source}, {e.date})" for e in evidence),
         enclosed_in=enclosed,
+        met_items="; ".join(met_items(requirement.text, [e.quote for e in evidence])),
         needed=(requirement.needed or requirement.text) if unmet else "",
         obtain_from=OBTAIN_FROM.get(requirement.kind, "your treating clinician") if unmet else "",
     )

@@ -38,11 +38,12 @@ _ERISA_RIGHTS = [
      "each reviewer and medical expert consulted.", "29 CFR 2560.503-1(h)(3)(iii)-(v)"),
     ("Any new or additional evidence or rationale you consider, in time for {me} to respond "
      "before you decide, and the diagnosis and treatment codes with their meanings.",
-     "45 CFR 147.136(b)(2)(ii)"),
+     "29 CFR 2590.715-2719(b)(2)(ii)"),
 ]
 RIGHTS: dict[str, list[tuple[str, str]]] = {
     "erisa": _ERISA_RIGHTS,
-    "aca": [(text, "45 CFR 147.136(b), incorporating " + basis if basis.startswith("29") else basis)
+    "aca": [(text, "45 CFR 147.136(b)(2)(ii)" if basis.startswith("29 CFR 2590")
+             else "45 CFR 147.136(b), incorporating " + basis)
             for text, basis in _ERISA_RIGHTS],
     "medicare_advantage": [
         ("Reconsideration of this medical-necessity denial by a physician with expertise in the "
@@ -55,8 +56,8 @@ RIGHTS: dict[str, list[tuple[str, str]]] = {
          "42 CFR 422.101(b)(6)"),
         ("A copy of {my} case file, including the criteria used, and the name and specialty of "
          "the reviewer.", ""),
-        ("If you do not decide fully in my favor, forwarding of the case to the Independent "
-         "Review Entity.", "42 CFR 422.592"),
+        ("If you do not decide fully in {my} favor, you must forward the case to the "
+         "Independent Review Entity.", "42 CFR 422.592"),
     ],
     "medicaid": [
         ("{My} case file, including medical records and the medical necessity criteria used, free "
@@ -79,11 +80,12 @@ REQUEST_RIGHTS = [
 ]
 NEXT_LEVEL = {
     "erisa": "If the plan upholds the denial, {I} may request external review by an independent "
-             "review organization within 4 months of the final decision, and {I} keep{s} {my} "
-             "right to bring a civil action under ERISA section 502(a).",
+             "review organization within 4 months of the final decision (29 CFR "
+             "2590.715-2719), and {I} keep{s} the right to bring a civil action under ERISA "
+             "section 502(a).",
     "aca": "If the plan upholds the denial, {I} may request external review by an independent "
            "review organization within 4 months of the final decision (45 CFR 147.136).",
-    "medicare_advantage": "If the plan does not decide fully in my favor, it must forward the "
+    "medicare_advantage": "If the plan does not decide fully in {my} favor, it must forward the "
                           "case to the Independent Review Entity (42 CFR 422.592); after that, "
                           "a hearing before an Administrative Law Judge may be requested.",
     "medicaid": "If the plan upholds the denial, {I} may request a State fair hearing within the "

@@ -22,6 +22,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .schema_details import (
+    BillDisputeContext, ClinicianContext, CoverContext, ReasonContext, StudyContext,
+    SummaryContext,
+)
+
 
 def _f(description: str, example: Any, **kwargs: Any) -> Any:
     return Field(description=description, examples=[example], **kwargs)
@@ -40,6 +45,9 @@ class PatientContext(_Ctx):
     sex: str = _f("Sex as given; empty when not given.", "female")
     member_id: str = _f("Member (subscriber) ID on the insurance card; empty when not given.",
                         "XKJ123456789")
+    address: str = _f("Where the plan sends its decision; empty when not given.",
+                      "12 Example Lane, Springfield, IL 62701")
+    phone: str = _f("The patient's phone; empty when not given.", "(555) 010-2030")
 
 
 class PlanContext(_Ctx):
@@ -48,8 +56,10 @@ class PlanContext(_Ctx):
     type_label: str = _f("The plan type in words.", "employer group health plan, ERISA")
     payer: str = _f("The payer or plan name as the user wrote it; empty when not given.",
                     "Acme Health")
-    name: str = _f("The payer name, or \"your health plan\" when not given (never empty).",
+    name: str = _f("The plan's name (a reviewer named in brackets is moved to "
+                   "``plan.reviewer``), or \"your health plan\" when not given (never empty).",
                    "Acme Health")
+    reviewer: str = _f("The company that reviewed for the plan; may be empty.", "eviCore")
     rules: str = _f("Which appeal rules apply: erisa, aca, medicare_advantage, medicaid or other.",
                     "erisa")
 
@@ -60,7 +70,11 @@ class DenialContext(_Ctx):
                         "PA-2026-0042")
     notice_date: str = _f("Date on the denial notice, written out.", "March 2, 2026")
     notice_date_iso: str = _f("Date on the denial notice as YYYY-MM-DD.", "2026-03-02")
-    received_date: str = _f("Date the notice was received, written out.", "March 5, 2026")
+    received_date: str = _f("Date the notice was received, written out; empty unless the case "
+                            "gave it.", "March 5, 2026")
+    appeal_address: str = _f("Where the denial says to send an appeal; may be empty.",
+                             "Appeals Unit, PO Box 188011, Chattanooga, TN 37422")
+    appeal_fax: str = _f("The appeal fax number on the denial; may be empty.", "(555) 010-9900")
     code: str = _f("Adjustment/remark code on the denial; may be empty.", "CO-50")
     text: str = _f("The denial reason as the notice words it; may be empty.",
                    "Conservative treatment not documented.")
@@ -105,6 +119,8 @@ class EvidenceContext(_Ctx):
     enclosure: str = _f("Where it is enclosed with the letter, or where the plan already has it.",
                         "Enclosure 2")
     in_original_request: bool = _f("True when the original request already showed this.", False)
+    is_statement: bool = _f("True when this is the patient's own answer on the form (their "
+                            "statement, not a clinical record).", False)
 
 
 class RequirementContext(_Ctx):
@@ -122,6 +138,8 @@ class RequirementContext(_Ctx):
                             "\"Physical therapy ... no improvement\" (Physical therapy "
                             "discharge summary, February 10, 2026)")
     enclosed_in: str = _f("Where its evidence is enclosed, in one phrase.", "Enclosure 2")
+    met_items: str = _f("For an \"any of\" requirement, which of its items the records meet; "
+                        "else empty.", "positive straight-leg raise; dermatomal sensory loss")
     needed: str = _f("For an unmet requirement, what to obtain, in plain words; else empty.",
                      "Six weeks of physical therapy directed by a clinician")
     obtain_from: str = _f("For an unmet requirement, who can provide it; else empty.",
@@ -175,6 +193,10 @@ class DeadlineContext(_Ctx):
     days: str = _f("Days allowed.", "180")
     counted_from: str = _f("The day the count starts, written out.", "March 2, 2026")
     basis: str = _f("The rule the deadline comes from.", "29 CFR 2560.503-1(h)(3)(i)")
+    passed: bool = _f("True when the letter is dated after the deadline.", False)
+    filing: str = _f("Whether this letter is on time, in the letter's voice: on time, or the "
+                     "deadline passed and good cause is asked for (with the other routes).",
+                     "I am filing before that date.")
     text: str = _f("The deadline in one sentence.",
                    "The deadline to file this internal appeal is August 29, 2026 (180 days from "
                    "receipt of the denial notice under 29 CFR 2560.503-1(h)(3)(i); counted from "
@@ -213,18 +235,30 @@ class CorrectionContext(_Ctx):
     problem: str = _f("What went wrong, in plain words.",
                       "The request and the records do not match (code, side or contrast).")
     steps: list[str] = _f("What to do, in order.", ["Confirm the correct CPT code."])
+    corrected: str = _f("The corrected details, filled in from the case (CPT, side, contrast, "
+                        "ICD-10); a blank only where the case has no answer.",
+                        "CPT 73721 · side: RIGHT (the order said LEFT; the notes say "
+                        "RIGHT) · contrast: without · ICD-10 M23.21")
+    ordered_side: str = _f("The side the order names, when it differs from the notes.", "left")
+    documented_side: str = _f("The side the clinical notes describe, when it differs.", "right")
+    from_provider: bool = _f("True when the fix is the provider's (no authorization): the "
+                             "letter is the provider's retro-authorization request.", False)
 
 
 class SignerContext(_Ctx):
     role: str = _f("Who signs: patient, treating clinician or authorized representative.",
                    "patient")
-    name: str = _f("Printed name when known (the patient's own letter); else empty.",
-                   "Alex Rivera")
+    name: str = _f("Printed name when known (the patient, or the clinician in the letter of "
+                   "medical necessity); else empty.", "Alex Rivera")
 
 
 class LetterContext(_Ctx):
     kind: str = _f("patient, clinician, advocate, checklist or correction.", "patient")
     kind_label: str = _f("The letter kind in words.", "patient's appeal letter")
+    title: str = _f("The letter's title (its heading and its document title).",
+                    "Request for an internal appeal")
+    created: str = _f("When the letter was written, ISO 8601 UTC (the document's created date).",
+                      "2026-03-10T09:30:00Z")
     today: str = _f("Date of the letter, written out.", "March 10, 2026")
     today_iso: str = _f("Date of the letter as YYYY-MM-DD.", "2026-03-10")
     outcome: str = _f("The match outcome: appeal, ready, not_met, administrative, no_criteria.",
@@ -271,6 +305,15 @@ class LetterContext(_Ctx):
                              "Please send me copies of my physical therapy notes ...")
     correction: CorrectionContext = _f("For an administrative denial: what to correct.", None)
     signer: SignerContext = _f("Who signs the letter.", None)
+    study: StudyContext = _f("The exact study requested (CPT, side, contrast).", None)
+    clinician: ClinicianContext = _f("The ordering clinician.", None)
+    diagnosis_codes: list[str] = _f("ICD-10 codes given with the case.", ["M54.16"])
+    summary: SummaryContext = _f("The answer first, the story and the remedy.", None)
+    cover: CoverContext = _f("The \"Before you send\" page for the sender.", None)
+    reasons: list[ReasonContext] = _f("Outside the library: the denial's own reasons, each "
+                                      "answered from the records or said to be missing.", [])
+    bill_dispute: BillDisputeContext = _f("For a no-authorization denial: the patient's letter "
+                                          "disputing the bill.", None)
 
 
 def _type_name(annotation: Any) -> tuple[str, type[BaseModel] | None]:

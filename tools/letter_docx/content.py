@@ -8,8 +8,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
+from docx.enum.section import WD_SECTION
+
 from .styles import (
-    BAND_FILL, BLANK, HEAD_FILL, Segment, _shade, put,
+    BAND_FILL, BLANK, HEAD_FILL, Segment, _shade, furniture, put,
 )
 
 
@@ -174,11 +176,14 @@ REF_ROWS: list[tuple[str, str, str | None]] = [
     ("Date of birth", '{{ patient.date_of_birth or "' + BLANK + '" }}', None),
     ("Member ID", '{{ patient.member_id or "' + BLANK + '" }}', None),
     ("Health plan", "{{ plan.name }} ({{ plan.type_label }})", None),
+    ("Reviewed by", "{{ plan.reviewer }}", "plan.reviewer"),
     ("Reference number", '{{ denial.reference or "' + BLANK + '" }}', "denial.present"),
-    ("Denial notice", "dated {{ denial.notice_date }}, received {{ denial.received_date }}",
-     "denial.present"),
-    ("Denial code", "{{ denial.code }}", "denial.code"),
-    ("Service", "{{ service.description }}", None),
+    ("Denial notice", "dated {{ denial.notice_date }}{% if denial.received_date %}, received "
+     "{{ denial.received_date }}{% endif %}{% if denial.code %} \u00b7 code {{ denial.code }}"
+     "{% endif %}", "denial.present"),
+    ("Study requested", "{{ study.line }}", None),
+    ("Diagnosis (ICD-10)", "{{ summary.diagnosis }}", "summary.diagnosis"),
+    ("Ordering clinician", "{{ clinician.line }}", "clinician.present"),
     ("Criteria", "{{ policy.citation }}", "policy.present"),
 ]
 
@@ -190,9 +195,96 @@ def emergency_block(doc, text: str = EMERGENCY_FIRST) -> None:
 
 
 def addressee(doc, department: str) -> None:
-    para(doc, "{{ today }}", space_after=10)
+    para(doc, "{{ today }}", space_after=8)
     para(doc, ("b", "{{ plan.name }}"), style="Address")
-    para(doc, department, style="Address", space_after=10)
+    para(doc, department, style="Address")
+    tag(doc, "{%p if denial.appeal_address %}")
+    para(doc, "{{ denial.appeal_address }}", style="Address")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if denial.appeal_fax %}")
+    para(doc, "By fax: {{ denial.appeal_fax }}", style="Address")
+    tag(doc, "{%p endif %}")
+    para(doc, "", space_after=4)
+
+
+def sender_patient(doc) -> None:
+    """The patient's return address: where the plan sends its decision."""
+    para(doc, ("b", '{{ patient.name or "' + BLANK + '" }}'), style="Address")
+    para(doc, '{{ patient.address or "Address: ' + BLANK + BLANK + '" }}', style="Address")
+    para(doc, '{% if patient.phone %}Phone {{ patient.phone }} \u00b7 {% endif %}Member ID '
+              '{{ patient.member_id or "' + BLANK + '" }}', style="Address", space_after=8)
+
+
+def sender_clinician(doc) -> None:
+    """The clinician's letterhead."""
+    para(doc, ("b", '{{ clinician.facility or clinician.name or "' + BLANK + '" }}'),
+         style="Address")
+    para(doc, '{{ clinician.address or "Address: ' + BLANK + BLANK + '" }}', style="Address")
+    para(doc, 'Phone {{ clinician.phone or "' + BLANK + '" }} \u00b7 Fax {{ clinician.fax or "'
+              + BLANK + '" }} \u00b7 NPI {{ clinician.npi or "' + BLANK + '" }}',
+         style="Address", space_after=8)
+
+
+def answer_first(doc) -> None:
+    """The first paragraph after the identifiers: the answer, then the remedy's time frame."""
+    para(doc, "{{ summary.answer }}")
+
+
+def story(doc, heading: str, statement_label: str) -> None:
+    """The short clinical story, what the scan decides, and the patient's own statement."""
+    tag(doc, "{%p if summary.narrative or summary.treatment_plan %}")
+    para(doc, heading, style="Heading 1")
+    tag(doc, "{%p if summary.narrative %}")
+    para(doc, "{{ summary.narrative }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if summary.treatment_plan %}")
+    para(doc, "{{ summary.treatment_plan }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if summary.patient_statement %}")
+    para(doc, ("b", statement_label), "{{ summary.patient_statement }}")
+    tag(doc, "{%p endif %}")
+
+
+def cover_page(doc) -> None:
+    """The "Before you send" page for the sender, in a section of its own: the plan's copy
+    starts on the next page, and its page numbers start there at 1."""
+    tag(doc, "{%p if cover.present %}")
+    tag(doc, "{%p if emergency.present %}")
+    para(doc, ("b", "Emergency care comes first. "), "{{ emergency.notice }}", style="Notice")
+    tag(doc, "{%p endif %}")
+    para(doc, "Before you send", style="Title")
+    para(doc, "Keep this page: it is for you, not for the plan. The letter to send starts on "
+              "the next page (its page 1).", style="Small", space_after=10)
+    tag(doc, "{%p for step in cover.steps %}")
+    para(doc, "\u2610  {{ step }}", space_after=6)
+    tag(doc, "{%p endfor %}")
+    # The section break (its paragraph holds the cover's section properties) goes with the
+    # cover: without a cover the letter is one section.
+    letter = doc.add_section(WD_SECTION.NEW_PAGE)
+    cover = doc.sections[-2]  # python-docx moves the earlier section into the break paragraph
+    tag(doc, "{%p endif %}")
+    left, right, footer = doc.letter_furniture
+    letter.header.is_linked_to_previous = False
+    letter.footer.is_linked_to_previous = False
+    furniture(letter, left, right, footer)
+    for part in (cover.header, cover.footer):
+        for paragraph in part.paragraphs:
+            for run in list(paragraph.runs):
+                run._r.getparent().remove(run._r)
+            for field in paragraph._p.findall(qn("w:fldSimple")):
+                paragraph._p.remove(field)
+    cover.footer.paragraphs[0].add_run("Before you send \u00b7 keep this page; do not send it "
+                                       "to the plan")
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    sect = letter._sectPr
+    # pgNumType sits after pgMar/paperSrc/pgBorders/lnNumType, before cols (schema order).
+    cols = sect.find(qn("w:cols"))
+    if cols is not None:
+        cols.addprevious(numbering)
+    else:
+        sect.append(numbering)
 
 
 def crosswalk(doc, voice: str) -> None:
@@ -204,8 +296,12 @@ def crosswalk(doc, voice: str) -> None:
         [
             [[("b", "{{ r.number }}. "), "{{ r.text }}"],
              [("i", "{{ r.kind_label }}")]],
-            ["{%p for e in r.evidence %}",
-             [("q", "\u201c{{ e.quote }}\u201d")],
+            ["{%p if r.met_items %}",
+             [("b", "Met: "), "{{ r.met_items }}"],
+             "{%p endif %}",
+             "{%p for e in r.evidence %}",
+             [("q", "{% if e.is_statement %}Statement, not a record: {{ e.quote }}{% else %}"
+                    "\u201c{{ e.quote }}\u201d{% endif %}")],
              ["{{ e.source }}{% if e.date_iso or not e.in_original_request %}, {{ e.date }}"
               "{% endif %}"],
              "{%p endfor %}"],
@@ -215,18 +311,23 @@ def crosswalk(doc, voice: str) -> None:
 
 
 def records_block(doc, heading: str) -> None:
-    """Without matched criteria, the supplied records themselves (shortened) support the letter."""
-    tag(doc, "{%p if not cited_requirements and records %}")
+    """Outside the library the denial's own reasons are the checklist: each answered with the
+    record that meets it, or said to be missing (records are never pasted whole)."""
+    tag(doc, "{%p if reasons %}")
     para(doc, heading, style="Heading 1")
-    tag(doc, "{%p for rec in records %}")
-    para(doc, ("b", "{{ rec.source }}, {{ rec.date }}: "), "{{ rec.text|truncate(400) }}",
-         style="List Bullet")
-    tag(doc, "{%p endfor %}")
+    grid_table(doc, ["The denial says this is missing", "What the records show", "Enclosed"],
+               [2.0, 3.4, 1.1], "x in reasons",
+               [[[("b", "{{ x.number }}. "), "{{ x.reason }}"]],
+                [[("q", "{% if x.met %}\u201c{{ x.answer }}\u201d{% else %}{{ x.answer }}"
+                        "{% endif %}")],
+                 ["{{ x.source }}"]],
+                [["{{ x.enclosure or \"\u2014\" }}"]]])
     tag(doc, "{%p endif %}")
 
 
-def rights_block(doc, heading: str = "{{ rights.title }}") -> None:
-    para(doc, heading, style="Heading 1")
+def rights_block(doc, heading: str | None = "{{ rights.title }}") -> None:
+    if heading:
+        para(doc, heading, style="Heading 1")
     bullets(doc, "item in rights.entries",
             "{{ item.sentence }}")
 
@@ -253,11 +354,12 @@ def enclosures_block(doc) -> None:
 
 
 def signature(doc, lines: list[list[Segment]]) -> None:
-    para(doc, "Sincerely,", space_after=28, keep_next=True)
+    # Kept with the enclosure list that follows, so a last page never holds the list alone.
+    para(doc, "Sincerely,", space_after=26, keep_next=True)
     para(doc, "______________________________", space_after=0, keep_next=True)
-    for i, line in enumerate(lines):
-        para(doc, *line, style="Address", keep_next=i < len(lines) - 1)
-    para(doc, "", space_after=4)
+    for line in lines:
+        para(doc, *line, style="Address", keep_next=True)
+    para(doc, "", space_after=4, keep_next=True)
 
 
 def clinician_statement(doc) -> None:

@@ -1,76 +1,89 @@
-"""The five built-in letters, each a function returning its python-docx Document."""
+"""The five built-in letters, each a function returning its python-docx Document.
+
+Each appeal letter is built the way a professional appeal reads: a "Before you send" page for the
+sender (its own section, so the plan's page numbers start on the plan's first page), then the
+letter: sender and addressee, the identifier block, the answer first (what the denial said was
+missing, what the records show with dates, what to approve), the story and what the scan
+decides, the criterion with its crosswalk, the remedy and the plan's decision time, rights,
+deadline, a signature fitting the voice, and the enclosures.
+"""
 
 from __future__ import annotations
 
 from docx.enum.text import WD_BREAK
 
 from .content import (
-    REF_ROWS, addressee, clinician_statement, crosswalk, deadline_block, emergency_block,
-    enclosures_block, grid_table, identifiers, para, records_block, rights_block, signature,
-    tag,
+    REF_ROWS, addressee, answer_first, clinician_statement, cover_page, crosswalk,
+    deadline_block, emergency_block, enclosures_block, grid_table, identifiers, para,
+    records_block, rights_block, sender_clinician, sender_patient, signature, story, tag,
 )
 from .styles import (
     BLANK, new_document,
 )
 
-
 # --- the five templates ------------------------------------------------------------------------
+
+def _plan_notices(doc, who: str) -> None:
+    """To the plan: emergency care needs no authorization, and the expedited request."""
+    tag(doc, "{%p if emergency.present %}")
+    para(doc, ("b", "{{ emergency.plan_notice }}"))
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if is_expedited %}")
+    para(doc, ("b", "Expedited review. "),
+         "I ask for a decision within 72 hours. " + who + " statement supporting this request "
+         "is on the last page of this letter.")
+    tag(doc, "{%p endif %}")
+
+
+def _criteria(doc, heading: str, records_words: str) -> None:
+    tag(doc, "{%p if cited_requirements %}")
+    para(doc, heading, style="Heading 1")
+    tag(doc, "{%p if policy.present %}")
+    para(doc, ("b", "Criterion: "), "{{ policy.citation }}{% if pathway.title %}, pathway "
+              "\u201c{{ pathway.title }}\u201d{% endif %}.{% if omitted_requirements and "
+              "denial.present %} The original request left out the records for "
+              "{{ omitted_requirements|length }} of its requirements; they are enclosed now."
+              "{% endif %}", keep_next=True)
+    tag(doc, "{%p endif %}")
+    crosswalk(doc, records_words)
+    tag(doc, "{%p elif not policy.present %}")
+    para(doc, "The criteria", style="Heading 1")
+    para(doc, "{% if denial.present %}The notice names no published criteria. {% endif %}"
+              "Please send the specific criteria you apply{% if reasons %}; meanwhile, each "
+              "reason your notice gives is answered below{% endif %}.")
+    tag(doc, "{%p endif %}")
+    records_block(doc, "The reasons in the notice, answered")
+
+
+def _remedy(doc, heading: str) -> None:
+    para(doc, heading, style="Heading 1")
+    para(doc, "{{ summary.remedy }}")
+    rights_block(doc, None)
+
 
 def patient_template():
     doc = new_document("{{ appeal.title }}", "{% if denial.reference %}Ref. "
                        "{{ denial.reference }}{% endif %}",
                        "{{ patient.name }}{% if patient.member_id %} \u00b7 Member ID "
                        "{{ patient.member_id }}{% endif %}")
-    emergency_block(doc)
-    para(doc, ("b", '{{ patient.name or "' + BLANK + '" }}'), style="Address")
-    para(doc, "Member ID {{ patient.member_id or \"" + BLANK + "\" }}", style="Address",
-         space_after=10)
-    addressee(doc, "{% if denial.present %}Appeals and Grievances Department"
+    cover_page(doc)
+    sender_patient(doc)
+    addressee(doc, "{% if denial.present %}Appeals Department"
                    "{% else %}Prior Authorization Department{% endif %}")
     para(doc, "{{ appeal.title }}", style="Title")
     identifiers(doc, REF_ROWS)
     para(doc, "Dear Reviewer,")
-    para(doc, "{% if denial.present %}I am writing to appeal your decision dated "
-              "{{ denial.notice_date }}{% if denial.reference %} (reference "
-              "{{ denial.reference }}){% endif %} to deny {{ service.description }}."
-              "{% if denial.text %} The notice says: \u201c{{ denial.text }}\u201d{% endif %}"
-              "{% else %}I am writing in support of the request for "
-              "{{ service.description }}.{% endif %} {{ appeal.request }}")
-    tag(doc, "{%p if emergency.present %}")
-    para(doc, ("b", "{{ emergency.plan_notice }}"))
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if is_expedited %}")
-    para(doc, ("b", "Expedited review. "),
-         "I ask for a decision within 72 hours. My treating clinician's statement supporting "
-         "this request is on the last page of this letter.")
-    tag(doc, "{%p endif %}")
-
-    tag(doc, "{%p if policy.present %}")
-    para(doc, "The criteria", style="Heading 1")
-    para(doc, "The published criteria for this service are {{ policy.citation }}."
-              "{% if pathway.title %} My records {% if criteria_met %}meet{% else %}are "
-              "measured against{% endif %} the pathway \u201c{{ pathway.title }}\u201d."
-              "{% endif %}{% if omitted_requirements and denial.present %} The original "
-              "request left out records that show {{ omitted_requirements|length }} of its "
-              "requirements; I enclose them now.{% endif %}")
-    tag(doc, "{%p else %}")
-    para(doc, "The criteria", style="Heading 1")
-    para(doc, "{% if denial.present %}Your notice does not name published criteria that this "
-              "decision relied on. {% endif %}Please send me the specific criteria you apply"
-              "{% if records %}, and review my request against the enclosed records{% endif %}.")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if cited_requirements %}")
-    para(doc, "How my records meet each requirement", style="Heading 1")
-    crosswalk(doc, "in my records")
-    tag(doc, "{%p endif %}")
-    records_block(doc, "My records")
-    rights_block(doc)
-    deadline_block(doc, "I am filing within that time.")
+    answer_first(doc)
+    _plan_notices(doc, "My treating clinician's")
+    story(doc, "What happened", "My own account (my answers, not a medical record): ")
+    _criteria(doc, "How my records meet the criteria", "in my records")
+    _remedy(doc, "What I ask")
+    deadline_block(doc, "{{ deadline.filing }}")
     para(doc, "Please confirm in writing that you received this letter, and send your decision "
-              "to me at the address above.")
-    signature(doc, [[('{{ patient.name or "' + BLANK + '" }}')],
-                    ["Member ID {{ patient.member_id or \"" + BLANK + "\" }}"],
-                    ["Phone " + BLANK + "   Email " + BLANK]])
+              "to me{% if patient.address %} at the address above{% endif %}.", keep_next=True)
+    signature(doc, [['{{ patient.name or "' + BLANK + '" }}'],
+                    ['{{ patient.address or "Address ' + BLANK + '" }}'],
+                    ['Phone {{ patient.phone or "' + BLANK + '" }}']])
     enclosures_block(doc)
     clinician_statement(doc)
     return doc
@@ -81,28 +94,25 @@ def clinician_template():
                        "{% if denial.reference %}Ref. {{ denial.reference }}{% endif %}",
                        "{{ patient.name }}{% if patient.date_of_birth %} \u00b7 DOB "
                        "{{ patient.date_of_birth }}{% endif %}")
-    emergency_block(doc, "{{ emergency.plan_notice }} This letter supports the request; it must "
-                         "not delay emergency care.")
-    para(doc, ("b", "From: "), BLANK + BLANK + "__________", style="Address")
-    para(doc, "Treating clinician \u00b7 practice \u00b7 address \u00b7 phone \u00b7 NPI",
-         style="Small", space_after=10)
+    cover_page(doc)
+    sender_clinician(doc)
     addressee(doc, "{% if denial.present %}Utilization Review / Appeals Department"
                    "{% else %}Utilization Management / Prior Authorization{% endif %}")
     para(doc, "{% if denial.present %}Letter of medical necessity \u2014 {{ appeal.title|lower }}"
               "{% else %}{{ appeal.title }}{% endif %}", style="Title")
-    identifiers(doc, REF_ROWS + [("Ordering clinician", "Name " + BLANK + "  NPI " + BLANK,
-                                  None)])
+    identifiers(doc, REF_ROWS)
     para(doc, "Dear Medical Director,")
+    answer_first(doc)
+    tag(doc, "{%p if emergency.present %}")
+    para(doc, ("b", "{{ emergency.plan_notice }}"))
+    tag(doc, "{%p endif %}")
+    para(doc, "Clinical summary", style="Heading 1")
     para(doc, "I am the treating clinician for {{ patient.name or \"the patient named above\" }}"
-              " and I write {% if denial.present %}to appeal the denial dated "
-              "{{ denial.notice_date }} of {{ service.description }}"
-              "{% if denial.text %}, which states: \u201c{{ denial.text }}\u201d"
-              "{% else %}.{% endif %}{% else %}in support of the prior-authorization request "
-              "for {{ service.description }}.{% endif %}"
-              "{% if policy.present %} The documentation {% if criteria_met %}meets{% else %}"
-              "is set against{% endif %} {{ policy.citation }}"
-              "{% if pathway.title %}, pathway \u201c{{ pathway.title }}\u201d{% endif %}, "
-              "element by element, as set out below.{% endif %}")
+              "{% if patient.age %}, age {{ patient.age }}{% endif %}. "
+              "{{ summary.narrative }}")
+    para(doc, ("b", "Diagnosis (ICD-10): "), '{{ summary.diagnosis or "' + BLANK + '" }}')
+    para(doc, ("b", "What the study will change: "), "{{ summary.treatment_plan or "
+              "\"The result decides the next step of treatment: " + BLANK + ".\" }}")
     tag(doc, "{%p if is_expedited %}")
     para(doc, "Request for expedited review", style="Heading 1")
     para(doc, "As the treating clinician I certify that applying the standard time frame could "
@@ -110,39 +120,27 @@ def clinician_template():
               "function. I ask for a decision within 72 hours"
               "{% if appeal.expedited_basis %} ({{ appeal.expedited_basis }}){% endif %}.")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if cited_requirements %}")
-    para(doc, "Criterion crosswalk", style="Heading 1")
-    tag(doc, "{%p if policy.present %}")
-    para(doc, ("b", "Criterion: "), "{{ policy.citation }}"
-              "{% if policy.url %} ({{ policy.url }}){% endif %}", space_after=2, keep_next=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if pathway.title %}")
-    para(doc, ("b", "Pathway: "), "{{ pathway.title }}", keep_next=True)
-    tag(doc, "{%p endif %}")
-    crosswalk(doc, "in the record")
-    tag(doc, "{%p if omitted_requirements and denial.present %}")
-    para(doc, "The original request did not include the documentation for "
-              "{{ omitted_requirements|length }} of these elements; it is enclosed with this "
-              "letter.")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p elif not policy.present %}")
-    para(doc, "Criteria", style="Heading 1")
-    para(doc, "{% if denial.present %}The notice does not identify published criteria. "
-              "{% endif %}Please provide the specific criteria applied so that the enclosed "
-              "documentation can be reviewed against them.")
-    tag(doc, "{%p endif %}")
-    records_block(doc, "Clinical documentation")
-    rights_block(doc, "Requests for this review")
-    deadline_block(doc, "This {{ appeal.level }} is filed within that time.")
+    _criteria(doc, "Criterion crosswalk", "in the record")
+    _remedy(doc, "Requests for this review")
+    deadline_block(doc, "{{ deadline.filing }}")
+    para(doc, "Peer-to-peer discussion", style="Heading 1")
     # Medicare Advantage: after a decision the route is reconsideration, not peer-to-peer.
-    para(doc, "{% if plan.rules == \"medicare_advantage\" and denial.present %}I am available to "
-              "discuss this case with the physician reviewing the reconsideration"
-              "{% else %}I am available for a peer-to-peer discussion with the reviewing "
-              "physician{% endif %} at the number below. Please confirm receipt of this letter "
-              "in writing.")
-    signature(doc, [["Treating clinician (name, credentials): " + BLANK],
-                    ["NPI " + BLANK + "   Phone " + BLANK],
-                    ["Date " + BLANK]])
+    para(doc, "{% if plan.rules == \"medicare_advantage\" and denial.present %}I ask to discuss "
+              "this case with the physician reviewing the reconsideration before any decision "
+              "that is not fully favorable{% else %}Before any adverse decision I request a "
+              "peer-to-peer discussion with the reviewing physician{% endif %}. Please call me "
+              'at {{ clinician.phone or "' + BLANK + '" }} on a weekday between 8 a.m. and '
+              "5 p.m.; I will return a call within one business day.")
+    para(doc, "Attestation", style="Heading 1")
+    para(doc, "I attest that the information in this letter is accurate and complete to the "
+              "best of my knowledge and is taken from the patient's medical record, which I "
+              "have reviewed.", keep_next=True)
+    signature(doc, [['{{ clinician.name or "Treating clinician (name, credentials): ' + BLANK
+                     + '" }}'],
+                    ['NPI {{ clinician.npi or "' + BLANK + '" }}{% if clinician.facility %} '
+                     '\u00b7 {{ clinician.facility }}{% endif %}'],
+                    ['Phone {{ clinician.phone or "' + BLANK + '" }} \u00b7 Fax '
+                     '{{ clinician.fax or "' + BLANK + '" }}']])
     enclosures_block(doc)
     return doc
 
@@ -152,49 +150,27 @@ def advocate_template():
                        "{% if denial.reference %}Ref. {{ denial.reference }}{% endif %}",
                        "On behalf of {{ patient.name }}{% if patient.member_id %} \u00b7 "
                        "Member ID {{ patient.member_id }}{% endif %}")
-    emergency_block(doc)
+    cover_page(doc)
     para(doc, ("b", "From: "), BLANK + BLANK + "__________", style="Address")
     para(doc, "Authorized representative \u00b7 organization \u00b7 address \u00b7 phone",
-         style="Small", space_after=10)
-    addressee(doc, "{% if denial.present %}Appeals and Grievances Department"
+         style="Small", space_after=8)
+    addressee(doc, "{% if denial.present %}Appeals Department"
                    "{% else %}Prior Authorization Department{% endif %}")
     para(doc, "{{ appeal.title }}", style="Title")
     identifiers(doc, REF_ROWS)
     para(doc, "Dear Reviewer,")
-    para(doc, "I am the authorized representative of {{ patient.name or \"the member named "
-              "above\" }}; the signed authorization is enclosed. {% if denial.present %}On the "
-              "patient's behalf I appeal your decision dated {{ denial.notice_date }}"
-              "{% if denial.reference %} (reference {{ denial.reference }}){% endif %} to deny "
-              "{{ service.description }}.{% if denial.text %} The notice says: "
-              "\u201c{{ denial.text }}\u201d{% endif %}{% else %}I write in support of the "
-              "request for {{ service.description }}.{% endif %} {{ appeal.request }}")
-    tag(doc, "{%p if emergency.present %}")
-    para(doc, ("b", "{{ emergency.plan_notice }}"))
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if is_expedited %}")
-    para(doc, ("b", "Expedited review. "),
-         "I ask for a decision within 72 hours. The treating clinician's statement supporting "
-         "this request is on the last page of this letter.")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if policy.present %}")
-    para(doc, "The criteria", style="Heading 1")
-    para(doc, "The published criteria for this service are {{ policy.citation }}."
-              "{% if pathway.title %} The patient's records {% if criteria_met %}meet"
-              "{% else %}are measured against{% endif %} the pathway \u201c"
-              "{{ pathway.title }}\u201d.{% endif %}"
-              "{% if omitted_requirements and denial.present %} The original request left out "
-              "records that show {{ omitted_requirements|length }} of its requirements; they are "
-              "enclosed now.{% endif %}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if cited_requirements %}")
-    para(doc, "How the records meet each requirement", style="Heading 1")
-    crosswalk(doc, "in the patient's records")
-    tag(doc, "{%p endif %}")
-    records_block(doc, "The patient's records")
-    rights_block(doc, "Requests on the patient's behalf")
-    deadline_block(doc, "This {{ appeal.level }} is filed within that time.")
-    para(doc, "Please send your decision to the patient and to me, and confirm in writing that "
-              "you received this letter.")
+    answer_first(doc)
+    para(doc, "I write as the authorized representative of {{ patient.name or \"the member named "
+              "above\" }}; the signed authorization is enclosed.")
+    _plan_notices(doc, "The treating clinician's")
+    story(doc, "What happened", "The patient's own account (their answers, not a medical "
+                                "record): ")
+    _criteria(doc, "How the records meet the criteria", "in the patient's records")
+    _remedy(doc, "Requests on the patient's behalf")
+    deadline_block(doc, "{{ deadline.filing }}")
+    para(doc, "Please send your decision to the patient{% if patient.address %} "
+              "({{ patient.address }}){% endif %} and to me, and confirm in writing that you "
+              "received this letter.", keep_next=True)
     signature(doc, [["Authorized representative of {{ patient.name or \"the patient\" }}"],
                     ["Name " + BLANK + "   Organization " + BLANK],
                     ["Phone " + BLANK + "   Email " + BLANK]])
@@ -272,61 +248,65 @@ def correction_template():
                        "{% if denial.reference %}Ref. {{ denial.reference }}{% endif %}",
                        "{{ patient.name }}{% if patient.member_id %} \u00b7 Member ID "
                        "{{ patient.member_id }}{% endif %}")
-    emergency_block(doc)
-    # A cover page for the sender: what to check first. The letter itself starts on the next
-    # page, so the page that goes to the plan holds no instructions.
-    tag(doc, "{%p if correction.steps %}")
-    para(doc, "Before you send this letter", style="Title")
-    para(doc, "Keep this page. Send the pages that follow, with the enclosures listed at the end.",
-         style="Small", space_after=10)
-    tag(doc, "{%p for step in correction.steps %}")
-    para(doc, "\u2610 {{ step }}", style="Box")
-    tag(doc, "{%p endfor %}")
-    breaker = doc.add_paragraph()
-    breaker.add_run().add_break(WD_BREAK.PAGE)
+    cover_page(doc)
+    tag(doc, "{%p if correction.from_provider %}")
+    sender_clinician(doc)
+    tag(doc, "{%p else %}")
+    sender_patient(doc)
     tag(doc, "{%p endif %}")
-    para(doc, ("b", '{{ patient.name or "' + BLANK + '" }}'), style="Address")
-    para(doc, "Member ID {{ patient.member_id or \"" + BLANK + "\" }}", style="Address",
-         space_after=10)
     addressee(doc, "Claims and Authorizations Department")
-    para(doc, "{{ correction.title }}", style="Title")
-    identifiers(doc, REF_ROWS + [
-        ("Corrected details", "CPT {{ service.cpt or \"______\" }} \u00b7 side ______ \u00b7 "
-         "contrast ______ \u00b7 ICD-10 ______", None)])
+    para(doc, "{{ correction.title or appeal.title }}", style="Title")
+    identifiers(doc, REF_ROWS + [("Corrected details", "{{ correction.corrected }}",
+                                  "correction.corrected")])
     para(doc, "Dear Reviewer,")
-    para(doc, "{% if denial.present %}I am writing about your decision dated "
-              "{{ denial.notice_date }}{% if denial.reference %} (reference "
-              "{{ denial.reference }}){% endif %} on {{ service.description }}."
-              "{% if denial.text %} The notice{% if denial.code %} (code {{ denial.code }})"
-              "{% endif %} says: \u201c{{ denial.text }}\u201d{% endif %}"
-              "{% else %}I am writing about the request for {{ service.description }}."
-              "{% endif %} {{ correction.problem }}")
-    para(doc, "{% if correction.request_type == \"retro-authorization\" %}I ask you to grant "
-              "retrospective authorization for this service and to reprocess the claim."
-              "{% elif correction.request_type == \"eligibility review\" %}I ask you to check "
-              "my coverage with the details above and to reprocess the request."
-              "{% else %}I ask you to reprocess the request with the corrected details above."
-              "{% endif %}{% if cited_requirements and criteria_met %} The records show that the "
-              "service met the published criteria, as set out below.{% endif %}")
+    para(doc, "{% if denial.present %}Your decision dated {{ denial.notice_date }}"
+              "{% if denial.reference %} ({{ denial.reference }}){% endif %}"
+              "{% if denial.code %}, code {{ denial.code }},{% endif %} on "
+              "{{ service.description }} is administrative. {% endif %}"
+              "{{ correction.problem }} "
+              "{% if correction.request_type == \"retro-authorization\" %}Please grant "
+              "retrospective authorization for {% if study.cpt %}CPT {{ study.cpt }} "
+              "({{ service.name }}){% else %}{{ service.description }}{% endif %} and reprocess "
+              "the claim."
+              "{% elif correction.request_type == \"eligibility review\" %}Please check the "
+              "coverage with the details above and reprocess the request."
+              "{% elif correction.present %}Please reprocess {% if study.cpt %}CPT "
+              "{{ study.cpt }} ({{ service.name }}){% else %}{{ service.description }}"
+              "{% endif %} with the corrected details above.{% else %}{{ summary.remedy }}"
+              "{% endif %}{% if cited_requirements and criteria_met %} The records show that "
+              "the service met the published criteria, as set out below.{% endif %}")
     tag(doc, "{%p if emergency.present %}")
     para(doc, ("b", "{{ emergency.plan_notice }}"))
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if cited_requirements %}")
-    para(doc, "The criteria and the records", style="Heading 1")
-    tag(doc, "{%p if policy.present %}")
-    para(doc, "Criteria: {{ policy.citation }}"
-              "{% if pathway.title %}, pathway \u201c{{ pathway.title }}\u201d{% endif %}.",
-         keep_next=True)
-    tag(doc, "{%p endif %}")
-    crosswalk(doc, "in the records")
-    tag(doc, "{%p endif %}")
+    _criteria(doc, "The criteria and the records", "in the records")
     rights_block(doc)
-    deadline_block(doc, "I am writing within that time.")
-    para(doc, "Please confirm in writing that you received this letter.")
+    deadline_block(doc, "{{ deadline.filing }}")
+    para(doc, "Please confirm in writing that you received this letter.", keep_next=True)
+    tag(doc, "{%p if correction.from_provider %}")
+    signature(doc, [['{{ clinician.name or "Ordering provider: ' + BLANK + '" }}'],
+                    ['{% if clinician.facility %}{{ clinician.facility }} \u00b7 {% endif %}'
+                     'NPI {{ clinician.npi or "' + BLANK + '" }}'],
+                    ['Phone {{ clinician.phone or "' + BLANK + '" }}']])
+    tag(doc, "{%p else %}")
     signature(doc, [['{{ patient.name or "' + BLANK + '" }}'],
                     ["Member ID {{ patient.member_id or \"" + BLANK + "\" }}"],
-                    ["Phone " + BLANK + "   Email " + BLANK]])
+                    ['Phone {{ patient.phone or "' + BLANK + '" }}']])
+    tag(doc, "{%p endif %}")
     enclosures_block(doc)
+    tag(doc, "{%p if bill_dispute.present %}")
+    title = para(doc, "Letter disputing the bill", style="Title")
+    title.paragraph_format.page_break_before = True
+    para(doc, "For the patient to send to the provider's billing office (not to the plan).",
+         style="Small", space_after=8)
+    para(doc, "{{ today }}", space_after=6)
+    para(doc, ("b", "{{ bill_dispute.to }}"), space_after=6)
+    para(doc, "Patient: {{ patient.name }}{% if patient.date_of_birth %}, date of birth "
+              "{{ patient.date_of_birth }}{% endif %}{% if patient.member_id %}, member ID "
+              "{{ patient.member_id }}{% endif %}")
+    para(doc, "{{ bill_dispute.text }}")
+    signature(doc, [['{{ patient.name or "' + BLANK + '" }}'],
+                    ['{{ patient.address or "Address ' + BLANK + '" }}']])
+    tag(doc, "{%p endif %}")
     return doc
 
 

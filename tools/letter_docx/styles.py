@@ -186,31 +186,42 @@ def new_document(header_left: str, header_right: str, footer: str):
     address = _paragraph_style(doc, "Address")
     address.paragraph_format.space_after = Pt(0)
 
-    # Header: one line with the subject left and the reference right, a rule under it.
+    furniture(section, header_left, header_right, footer)
+    doc.letter_furniture = (header_left, header_right, footer)
+
+    # The document's properties: the letter's own title, created when the letter is written
+    # (build_letters.py puts {{ created }} into docProps/core.xml).
+    doc.core_properties.author = "appeals"
+    doc.core_properties.title = "{{ title }}"
+    doc.core_properties.comments = ""
+    # The default document's first paragraph is empty: drop it.
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    return doc
+
+
+def furniture(section, header_left: str, header_right: str, footer: str,
+              numbered: bool = True) -> None:
+    """Header (subject left, reference right, a rule under it) and footer ("Page 1 of 3",
+    counted within the section, so a cover page before it is never counted)."""
     header = section.header.paragraphs[0]
-    header.style = small
+    header.style = section.part.document.styles["Small"]
     header.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), alignment=2)  # right
     header.add_run(header_left)
     header.add_run("\t" + header_right)
     _border(header._p.get_or_add_pPr(), "w:pBdr", ["bottom"], "BFBFBF", size=4, space=4)
 
     foot = section.footer.paragraphs[0]
-    foot.style = small
+    foot.style = section.part.document.styles["Small"]
     foot.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), alignment=2)
+    if not numbered:
+        foot.add_run(footer)
+        return
     foot.add_run(footer + "\tPage ")
     _field(foot, "PAGE", "1")
     foot.add_run(" of ")
-    _field(foot, "NUMPAGES", "1")
-
-    doc.core_properties.author = "appeals"
-    doc.core_properties.title = header_left
-    doc.core_properties.comments = ("Built-in appeals letter template (docxtpl syntax; "
-                                    "variables: see the letter variables reference).")
-    # The default document's first paragraph is empty: drop it.
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
-    return doc
+    _field(foot, "SECTIONPAGES", "1")
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:
