@@ -226,6 +226,9 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     what = f"CPT {study.cpt} ({service_text.split(' (CPT')[0]})" if study.cpt else service_text
     approve = f"Please approve {what}" + (f" under {criterion_short}." if criterion_short
                                           else ".")
+    # A letter never asks for approval "under" criteria the records do not meet yet.
+    ask = approve if criteria_met or result.outcome == "no_criteria" else (
+        f"Please review the request for {what} again with the enclosed records.")
     cover_kind = kind != "checklist"
     send_to = " \u00b7 ".join(x for x in (
         denial.appeal_address if denial else "",
@@ -303,7 +306,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
                 reasons=reasons, denial_text=(denial.text or "") if denial else ""),
             narrative=summaries.narrative(case),
             treatment_plan=summaries.treatment_plan(case, kind),
-            remedy=summaries.remedy(rules, approve, expedited, appeal.decision_time,
+            remedy=summaries.remedy(rules, ask, expedited, appeal.decision_time,
                                     denial is None),
             criterion_short=criterion_short, diagnosis=", ".join(case.diagnosis_codes),
             patient_statement=summaries.patient_statement(case, kind, question_texts(case))),

@@ -242,7 +242,8 @@ class CorrectionContext(_Ctx):
     ordered_side: str = _f("The side the order names, when it differs from the notes.", "left")
     documented_side: str = _f("The side the clinical notes describe, when it differs.", "right")
     from_provider: bool = _f("True when the fix is the provider's (no authorization): the "
-                             "letter is the provider's retro-authorization request.", False)
+                             "letter is the provider's retro-authorization request.", False,
+                             default=False)
 
 
 class SignerContext(_Ctx):

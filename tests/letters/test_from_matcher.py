@@ -65,11 +65,14 @@ def test_answers_are_cited_as_the_patients_statement_not_as_an_enclosure():
                 if (e.source or "").casefold() == "answers"]
     assert answered, "the matcher cites form answers"
     context = build_context(case, result, kind="patient", today=TODAY)
-    cited = [e for r in context["requirements"] for e in r["evidence"]
-             if e["source"] == "the patient's answers"]
-    assert len(cited) == len(answered)
-    assert all(e["enclosure"].startswith("not enclosed") for e in cited)
+    cited = [e for r in context["requirements"] for e in r["evidence"] if e["is_statement"]]
+    assert cited and all(e["source"] == "my answer on the appeal form" for e in cited)
+    assert all(e["enclosure"] == "stated in this letter" for e in cited)
     assert all("answers" not in e["title"] for e in context["enclosures"])
+    # Never in the clinician's voice, never as clinical evidence.
+    clinician = build_context(case, result, kind="clinician", today=TODAY)
+    assert not [e for r in clinician["requirements"] for e in r["evidence"] if e["is_statement"]]
+    assert clinician["summary"]["patient_statement"] == ""
 
 
 def test_original_request_evidence_is_not_an_enclosure():

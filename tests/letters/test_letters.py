@@ -118,9 +118,9 @@ def test_correction_request_for_administrative_denial():
     text = _text(*administrative_pair(), "correction")
     assert "Request for retrospective authorization" in text
     assert "CO-197" in text and "CLM-88812" in text
-    assert "Before you send this letter" in text
+    assert "Before you send" in text
     coding = _text(*administrative_pair("coding", "medicaid"), "correction")
-    assert "Request to correct and reprocess the request" in coding
+    assert "Request to correct and reprocess a coded request" in coding
 
 
 def test_check_before_filing_is_a_supporting_letter_not_an_appeal():
@@ -144,12 +144,13 @@ def test_special_characters_come_out_intact():
 
 
 def test_control_characters_and_line_breaks_in_values():
-    case = lumbar_case(patient={"name": "Alex\x07 Rivera\x0c", "member_id": "M1"},
+    case = lumbar_case(patient={"name": "Alex\x07 Rivera\x0c", "member_id": "M1",
+                                "address": "12 Example Lane\nSpringfield\tIL"},
                        denial={"notice_date": "2026-03-02",
                                "text": "First line.\nSecond line.\tTabbed."})
     text = _text(case, lumbar_result(), "patient")
     assert "Alex Rivera" in text
-    assert "First line.\nSecond line." in text  # a line break inside the paragraph
+    assert "12 Example Lane\nSpringfield" in text  # a line break inside the paragraph
 
 
 def test_same_text_as_a_fresh_docxtpl_render():
@@ -193,14 +194,17 @@ def test_a_letter_never_claims_unmet_criteria_are_met():
         text = _text(case, result, kind)
         assert "meet the pathway" not in text and "documentation meets" not in text, kind
         assert "Six weeks of treatment directed by a clinician" not in text  # unmet: not cited
+        assert "Please approve" not in text, kind
     appeal = _text(lumbar_case(), lumbar_result(), "patient")
-    assert "My records meet the pathway" in appeal
+    assert "Please approve CPT 72148" in appeal
 
 
-def test_medicare_advantage_clinician_letter_does_not_offer_peer_to_peer():
+def test_medicare_advantage_clinician_letter_asks_the_reconsideration_physician():
     text = _text(lumbar_case("medicare_advantage"), lumbar_result(), "clinician")
-    assert "peer-to-peer" not in text and "reconsideration" in text
-    assert "peer-to-peer" in _text(lumbar_case(), lumbar_result(), "clinician")
+    assert "request a peer-to-peer discussion" not in text
+    assert "physician reviewing the reconsideration" in text
+    assert "request a peer-to-peer discussion" in _text(lumbar_case(), lumbar_result(),
+                                                        "clinician")
 
 
 def test_checklist_when_nothing_is_missing_says_so():

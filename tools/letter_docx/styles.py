@@ -218,10 +218,10 @@ def furniture(section, header_left: str, header_right: str, footer: str,
     if not numbered:
         foot.add_run(footer)
         return
+    # "Page 2", not "Page 2 of 4": a total would count the cover page (NUMPAGES), and
+    # SECTIONPAGES is not computed by LibreOffice.
     foot.add_run(footer + "\tPage ")
     _field(foot, "PAGE", "1")
-    foot.add_run(" of ")
-    _field(foot, "SECTIONPAGES", "1")
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:
