@@ -84,8 +84,8 @@ def answer(kind: str, *, denial_date: str, reference: str, denial_present: bool,
     if outcome in ("appeal", "ready", "administrative") and criteria_met:
         out.append(approve)
     elif outcome == "not_met":
-        out.append(approve.replace("Please approve", "Please review again the request for")
-                   .split(" under ")[0].rstrip(".") + " with these records.")
+        out.append(approve.replace("Please approve", "Please review the request for")
+                   .split(" under ")[0].rstrip(".") + " again with these records.")
     else:
         out.append(approve)
     return " ".join(out)
