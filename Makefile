@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test layers bench venv clean
+.PHONY: run test layers bench venv clean letters-samples
 
 venv: $(STAMP)
 
@@ -28,6 +28,10 @@ layers: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The five sample letters in docs/letters/ (PDF via LibreOffice, PNG via pdftoppm).
+letters-samples: $(STAMP)
+	$(BIN)/python tools/build_letters.py --samples
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache

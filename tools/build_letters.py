@@ -61,6 +61,52 @@ def _created_when_rendered(path: Path) -> None:
             out.writestr(info, data)
 
 
+# The five sample letters in docs/letters/: (kind, case file), all judged on one fixed day.
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = [
+    ("patient", "docs/letters/cases/patient.json"),
+    ("clinician", "docs/letters/cases/patient.json"),
+    ("advocate", "docs/letters/cases/outside-library.json"),
+    ("checklist", "examples/cases/knee_not_met.json"),
+    ("correction", "examples/cases/knee_laterality_mismatch.json"),
+]
+SAMPLE_DAY = "2026-12-01"
+
+
+def samples(out_dir: Path = ROOT / "docs" / "letters") -> list[Path]:
+    """Render the five sample letters to .pdf (LibreOffice) and each page to .png (pdftoppm)."""
+    import datetime as dt
+    import json
+    import subprocess
+
+    sys.path.insert(0, str(ROOT))
+    from appeals.contract import Case
+    from appeals.letters import render_letter
+    from appeals.letters.pdf import docx_to_pdf_many
+    from appeals.matching import match_case
+
+    day = dt.date.fromisoformat(SAMPLE_DAY)
+    letters = []
+    for kind, case_file in SAMPLES:
+        case = Case.model_validate(json.loads((ROOT / case_file).read_text()))
+        letters.append(render_letter(case, match_case(case, today=day), kind=kind, today=day))
+    written = []
+    for old in out_dir.glob("sample-*"):
+        old.unlink()
+    for (kind, _), pdf in zip(SAMPLES, docx_to_pdf_many(letters)):
+        path = out_dir / f"sample-{kind}.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(out_dir / f"sample-{kind}")],
+                       check=True)
+        written.append(path)
+        written.extend(sorted(out_dir.glob(f"sample-{kind}-*.png")))
+    return written
+
+
 if __name__ == "__main__":
-    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
-        print(path)
+    if sys.argv[1:] == ["--samples"]:
+        for path in samples():
+            print(path)
+    else:
+        for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+            print(path)
