@@ -58,6 +58,7 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+MAX_QUOTES = 2  # per requirement in the crosswalk
 ANSWERS_SOURCE = "answers"  # the matcher's source for facts taken from the web form's answers
 REQUEST_SOURCE = "original request"
 
@@ -166,6 +167,12 @@ def evidence_contexts(requirement: RequirementResult, supplied: Supplied,
     if records or not statements:
         cited = records
     cited = [cited[i] for i in distinct_quotes([e.quote for e in cited])]
+    # Two quotes make the point; more repeat it. What the original request showed leads where
+    # the requirement was met there; elsewhere the records the request left out lead.
+    in_request_first = requirement.status == "met_in_request"
+    cited = sorted(cited, key=lambda e: ((e.source or "").casefold() == REQUEST_SOURCE)
+                   != in_request_first)
+    cited = cited[:MAX_QUOTES]
     out = []
     for evidence in cited:
         in_request = requirement.status == "met_in_request"

@@ -16,8 +16,9 @@ from .reasons import denial_reasons, mentions, sentences
 from .schema import RequirementContext
 
 # Who speaks: the patient ("my records"), an advocate ("the patient's records"), a clinician.
-_RECORDS = {"patient": "My records", "checklist": "My records", "correction": "The records",
-            "advocate": "The patient's records", "clinician": "The medical record"}
+_RECORDS = {"patient": "My records show", "checklist": "My records show",
+            "correction": "The records show", "advocate": "The patient's records show",
+            "clinician": "The medical record shows"}
 
 
 def _lower_first(text: str) -> str:
@@ -55,7 +56,7 @@ def answer(kind: str, *, denial_date: str, reference: str, denial_present: bool,
                        + "; ".join(r.reason for r in reasons) + ".")
             met = [r for r in reasons if r.met]
             if met:
-                out.append(f"{_RECORDS[kind]} show " + "; ".join(
+                out.append(f"{_RECORDS[kind]} " + "; ".join(
                     f"{r.reason} ({r.source})" for r in met) + ".")
         else:
             out.append(f"{your} denial of {denial_date}{ref} names no published criteria.")
@@ -79,8 +80,8 @@ def answer(kind: str, *, denial_date: str, reference: str, denial_present: bool,
                        "necessary.")
     records = [f"{short(r.text)} ({_where(r)})" for r in shown[:3] if _where(r)]
     if records:
-        verb = "show" if criteria_met else "show, so far,"
-        out.append(f"{_RECORDS[kind]} {verb} " + "; ".join(records) + ".")
+        verb = _RECORDS[kind] + ("" if criteria_met else ", so far,")
+        out.append(f"{verb} " + "; ".join(records) + ".")
     if outcome in ("appeal", "ready", "administrative") and criteria_met:
         out.append(approve)
     elif outcome == "not_met":
