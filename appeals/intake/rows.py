@@ -145,7 +145,33 @@ _FIELD_COLUMNS = {
     "denial.reference": "denial_reference",
     "original_request": "original_request",
     "documentation": "documentation",
+    "patient.address": "patient_address",
+    "patient.phone": "patient_phone",
+    "denial.reviewer": "denial_reviewer",
+    "denial.appeal_address": "appeal_address",
+    "denial.appeal_fax": "appeal_fax",
+    "study": "study_cpt",
+    "study.cpt": "study_cpt",
+    "study.side": "study_side",
+    "study.contrast": "study_contrast",
+    "clinician": "clinician_name",
+    "clinician.name": "clinician_name",
+    "clinician.npi": "clinician_npi",
+    "clinician.facility": "clinician_facility",
+    "clinician.phone": "clinician_phone",
+    "clinician.fax": "clinician_fax",
+    "clinician.address": "clinician_address",
+    "diagnosis_codes": "diagnosis_codes",
 }
+_SIDES = {"left": "left", "l": "left", "lt": "left", "right": "right", "r": "right",
+          "rt": "right", "bilateral": "bilateral", "b l": "bilateral", "both": "bilateral",
+          "bil": "bilateral"}
+_CONTRASTS = {"without": "without", "w o": "without", "wo": "without", "none": "without",
+              "no contrast": "without", "without contrast": "without", "with": "with",
+              "w": "with", "with contrast": "with", "with and without": "with_and_without",
+              "without and with": "with_and_without", "w wo": "with_and_without",
+              "w and wo": "with_and_without", "wo w": "with_and_without",
+              "with and without contrast": "with_and_without"}
 _REQUIRED_MESSAGES = {
     "service": "service is required: a CPT code (72148) or the name of the imaging",
     "plan_type": "plan type is required: " + ", ".join(PLAN_TYPES),
@@ -159,7 +185,7 @@ def _column_for_field(path: str) -> str:
         return _FIELD_COLUMNS[path]
     if path.startswith("documentation"):
         return "documentation"
-    head = path.split(".")[0]
+    head = re.split(r"[.\[]", path)[0]  # "diagnosis_codes[0]" is the diagnosis_codes column
     return _FIELD_COLUMNS.get(head, head)
 
 
@@ -216,11 +242,15 @@ def row_to_case(
         patient["sex"] = cells["patient_sex"]
     if cells.get("member_id"):
         patient["member_id"] = cells["member_id"]
+    for column, key in (("patient_address", "address"), ("patient_phone", "phone")):
+        if cells.get(column):
+            patient[key] = cells[column]
     if patient:
         data["patient"] = patient
 
     denial_columns = ("denial_notice_date", "denial_received_date", "denial_reference",
-                      "denial_text", "denial_code")
+                      "denial_text", "denial_code", "denial_reviewer", "appeal_address",
+                      "appeal_fax")
     if any(cells.get(c) for c in denial_columns):
         denial: dict[str, Any] = {}
         notice, received = date_of("denial_notice_date"), date_of("denial_received_date")
@@ -236,7 +266,8 @@ def row_to_case(
             else:
                 denial["received_date"] = received
         for column, key in (("denial_reference", "reference"), ("denial_text", "text"),
-                            ("denial_code", "code")):
+                            ("denial_code", "code"), ("denial_reviewer", "reviewer"),
+                            ("appeal_address", "appeal_address"), ("appeal_fax", "appeal_fax")):
             if cells.get(column):
                 denial[key] = cells[column]
         data["denial"] = denial
@@ -248,6 +279,8 @@ def row_to_case(
             problem("documentation", message)
         if notes:
             data["documentation"] = notes
+
+    _letter_details(cells, data, problem)
 
     if cells.get("letter"):
         if letter_choices is None:
@@ -277,3 +310,29 @@ def row_to_case(
     return parsed
 
 
+
+
+def _letter_details(cells: Mapping[str, str], data: dict[str, Any], problem) -> None:
+    """The optional letter details: the exact study, the ordering clinician, ICD-10 codes."""
+    study: dict[str, Any] = {}
+    if cells.get("study_cpt"):
+        study["cpt"] = cells["study_cpt"]
+    for column, key, words in (("study_side", "side", _SIDES),
+                               ("study_contrast", "contrast", _CONTRASTS)):
+        if cells.get(column):
+            value = words.get(normalize_label(cells[column]))
+            if value is None:
+                problem(column, f"{key} {cells[column]!r} is not one of: "
+                        + ", ".join(sorted(set(words.values()))))
+            else:
+                study[key] = value
+    if study:
+        data["study"] = study
+    clinician = {key: cells[f"clinician_{key}"]
+                 for key in ("name", "npi", "facility", "phone", "fax", "address")
+                 if cells.get(f"clinician_{key}")}
+    if clinician:
+        data["clinician"] = clinician
+    if cells.get("diagnosis_codes"):
+        data["diagnosis_codes"] = [c for c in re.split(r"[\s,;|]+", cells["diagnosis_codes"])
+                                   if c]
