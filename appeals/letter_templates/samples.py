@@ -29,7 +29,16 @@ _SERVICE = {"id": "mri-lumbar-spine", "name": "MRI lumbar spine without contrast
             "codes": ["72148"]}
 _POLICY = {"title": "Advanced Imaging of the Spine", "source": "Synthetic Imaging Guidelines",
            "section": "LS-1.2", "version": "2026.1"}
-_PATIENT = {"name": "Alex Rivera", "date_of_birth": "1971-03-04", "member_id": "SYN123456789"}
+_PATIENT = {"name": "Alex Rivera", "date_of_birth": "1971-03-04", "member_id": "SYN123456789",
+            "address": "12 Example Lane, Springfield, IL 62701", "phone": "(555) 010-2030"}
+# The letter details, so a preview shows every variable filled (identifier block, signature).
+_DETAILS = {
+    "study": {"cpt": "72148", "contrast": "without"},
+    "clinician": {"name": "Dr. Dana Lee, MD", "npi": "1234567893",
+                  "facility": "Synthetic Spine Clinic", "phone": "(555) 010-4000",
+                  "fax": "(555) 010-4001", "address": "400 Main St, Springfield, IL 62701"},
+    "diagnosis_codes": ["M54.16"],
+}
 _DOCS = [
     {"text": "Low back pain radiating to left leg since 12/01/2025. PT 2x/week for 6 weeks, "
              "ibuprofen 600 mg, no improvement.", "date": "2026-01-20",
@@ -44,8 +53,11 @@ def _case(**changes) -> Case:
             "patient": _PATIENT,
             "denial": {"notice_date": "2026-03-02", "received_date": "2026-03-05",
                        "reference": "PA-2026-0042",
-                       "text": "Conservative treatment not documented."},
-            "original_request": "MRI lumbar spine for low back pain.", "documentation": _DOCS}
+                       "text": "Conservative treatment not documented.",
+                       "appeal_address": "Appeals Unit, PO Box 100, Springfield, IL 62701",
+                       "appeal_fax": "(555) 010-9900"},
+            "original_request": "MRI lumbar spine for low back pain.", "documentation": _DOCS,
+            **_DETAILS}
     data.update(changes)
     return Case.model_validate(data)
 
