@@ -215,3 +215,24 @@ def test_on_paper_numbering_and_layout():
     for document in map(pages, pdfs):
         last = [line for line in document[-1].splitlines() if line.strip()]
         assert "Sincerely," in document[-1] or len(last) > 6, last  # never a lone list
+
+
+def test_new_variables_are_in_the_reference_and_the_template_check():
+    from appeals.letter_templates import check_docx
+    from appeals.letters import builtin_template_bytes, context_variables
+
+    from .helpers import make_docx
+
+    names = {v["name"] for v in context_variables()}
+    for name in ("study.cpt", "study.side", "clinician.npi", "diagnosis_codes", "patient.address",
+                 "denial.appeal_fax", "summary.answer", "summary.remedy", "deadline.passed",
+                 "deadline.filing", "cover.steps", "reasons[].reason", "bill_dispute.text",
+                 "requirements[].met_items", "requirements[].evidence[].is_statement", "title"):
+        assert name in names, name
+    good = check_docx(make_docx("{{ summary.answer }} {{ clinician.npi }} {{ study.line }}"))
+    assert good.ok, good.problems
+    bad = check_docx(make_docx("{{ clinician.nip }}"))
+    assert not bad.ok and "clinician.npi" in bad.problems[0].message
+    for kind in LETTER_KINDS:  # the built-in letters pass the same check advocates' uploads do
+        report = check_docx(builtin_template_bytes(kind))
+        assert report.ok, (kind, [(p.code, p.message) for p in report.problems])
