@@ -143,16 +143,19 @@ def policy_citation(policy: PolicyRef) -> tuple[str, str]:
     folded = title.casefold()
     named = (source.casefold() in folded or (len(_acronym(source)) >= 2
                                               and _acronym(source).casefold() in folded.split()))
-    # A short title reads "eviCore Spine Imaging Guidelines"; a long one that names another
-    # company ("Cigna Medical Coverage Policies - ...") takes the publisher in brackets.
-    prefix = not named and len(title) <= 40
+    # "eviCore Spine Imaging Guidelines", "Aetna Clinical Policy Bulletin 0171"; a reviewer's
+    # text published for a plan ("eviCore (Evernorth), for Cigna": the title is Cigna's) takes
+    # the reviewer in brackets after it.
+    prefix = not named and " for " not in policy.source
     citation = title if named or not prefix else f"{source} {title}"
     version = (policy.version or "").strip()
     # A version that repeats a code already in the title keeps only what is new ("last review").
     if version:
-        code = re.match(r"^([A-Z]{2,}\s*\d+)[,;]?\s*(.*)$", version)
-        if code and code.group(1).casefold() in folded:
-            version = code.group(2)
+        code = re.match(r"^([A-Z]{2,}\s*(\d+))[,;]?\s*(.*)$", version)
+        if code and (code.group(1).casefold() in folded or code.group(2) in folded):
+            version = code.group(3)
+        elif code:
+            code = None
         if version and version.casefold() not in citation.casefold():
             citation += f" {version}" if not code else f" ({version})"
     if not named and not prefix:
@@ -160,6 +163,14 @@ def policy_citation(policy: PolicyRef) -> tuple[str, str]:
     section = (policy.section or "").strip()
     if section and section.casefold() not in citation.casefold():
         citation += f", section {section}"
-    short_section = section.split()[0] if section else ""
-    short = f"{source} {short_section}".strip() if short_section else citation
+    # "eviCore SP-6", "Aetna CPB 0171": the publisher and the section's or document's code.
+    first = section.split()[0] if section else ""
+    code_in = re.search(r"\b[A-Z]{2,}[ -]?\d[\w.-]*", f"{policy.version or ''} {title}")
+    if first and re.search(r"\d", first):
+        short = f"{source} {first.rstrip(',:')}"
+    elif code_in:
+        short = f"{source} {code_in.group(0)}"
+    else:  # no code to cite by: the publisher's criteria, and the section when it is short
+        short = f"{source} criteria" + (f" ({section})" if section and len(section) <= 40
+                                        else "")
     return citation, short
