@@ -316,7 +316,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
                 kind, signer=signer_role if kind != "correction" or correction.from_provider
                 else "patient", enclosures=len(enclosures.items),
                 passed=deadline_ctx.passed, deadline=deadline_ctx.date,
-                emergency=emergency_on, expedited=expedited,
+                expedited=expedited,
                 correction_steps=list(correction.steps), send_to=send_to,
                 clinician_letter=clinician_letter) if cover_kind else []),
         reasons=reasons,

@@ -190,15 +190,10 @@ def filing(kind: str, passed: bool, deadline_date: str, level: str, plan_name: s
 
 
 def cover_steps(kind: str, *, signer: str, enclosures: int, passed: bool, deadline: str,
-                emergency: bool, expedited: bool, correction_steps: list[str],
+                expedited: bool, correction_steps: list[str],
                 send_to: str, clinician_letter: bool) -> list[str]:
-    steps = []
-    if emergency:
-        steps.append("These symptoms need emergency care now: go to the nearest emergency "
-                     "department or call 911. Emergency care does not need prior "
-                     "authorization. Send this letter afterwards; it does not need to come "
-                     "first.")
-    steps.extend(correction_steps)
+    # An emergency's advice leads the cover page on its own (emergency.notice), not as a step.
+    steps = list(correction_steps)
     if passed:
         steps.append(f"The deadline passed on {deadline}. Fill in the reason for the delay; "
                      "the letter asks the plan to accept it for good cause. Your clinician can "
