@@ -160,7 +160,7 @@ class Evaluator:
         """Why a course does not count toward this requirement, or None when it does."""
         label = concept_label(self.library, course.concept)
         concept = self.library.concepts[course.concept].concept
-        if req.therapies and course.concept not in req.therapies:
+        if (course.concept not in req.therapies) if req.therapies else not concept.general:
             return "type"
         if course.self_directed and concept.provider_directed:
             return (f"The {label} (\"{course.mention.quote}\") was self-directed; criteria count "
