@@ -141,7 +141,10 @@ class Evaluator:
         return self._result(req, status, evidence)
 
     def _denied(self, req: Requirement) -> bool:
-        """Every mention of the requirement's findings denies them."""
+        """Every mention of the requirement's findings denies them, or the record shows what rules
+        the requirement out (its `unless`): either way the pathway is not the documented condition."""
+        if any(self.facts.positive(c) for c in req.unless):
+            return True
         mentions = [m for c in req.facts for m in self.facts.mentions.get(c, ())]
         return bool(mentions) and all(m.negated for m in mentions)
 
