@@ -42,8 +42,9 @@ class PathwayOutcome:
         # Among equally distant pathways, the usual route (treatment first) is the one to show a
         # patient without red flags, rather than "document a red flag".
         usual = any(r.kind != "red_flag" for r in self.requirements)
-        # A pathway whose finding the record denies is not the documented condition (conventions 1).
-        return (self.met, -self.denied, done / total, usual, -(total - done))
+        # A pathway nothing in the record speaks to is not the documented condition, and neither is
+        # one whose finding the record denies (conventions 1).
+        return (self.met, done > 0, -self.denied, done / total, usual, -(total - done))
 
 
 def _evidence(m: Mention) -> Evidence:
