@@ -59,6 +59,10 @@ def read_library(directory: Path | str | None = None) -> Library:
 _ORDER = [
     "mri_lumbar_spine", "mri_cervical_spine", "mri_brain_headache", "ct_head_headache",
     "ct_head_trauma", "mri_knee", "mri_shoulder", "mri_hip",
+    # issue 16: after the first eight, so those keep a shared code (73221, 73721, 72197) when the
+    # notes name neither (the newer services are picked by their `selected_by` words)
+    "mri_thoracic_spine", "mri_foot_ankle", "mri_wrist", "mri_elbow", "ct_abdomen_pelvis", "ct_chest",
+    "ct_sinus", "mri_prostate",
 ]
 
 

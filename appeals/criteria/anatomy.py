@@ -9,11 +9,11 @@ from .folding import compile_folded, fold
 
 BODY_PARTS = {part: compile_folded(pattern) for part, pattern in {
     "lumbar": r"\blumbar|\blumbosacral|\blow(?:er)? back|(?-i:\bLBP\b)|\bL-?spine|\bLS[- ]spine|\bsciatica"
-              r"|\b(?:back|SI joint|sacroiliac) (?:pain|strain|sprain|spasm|stabili\w*|program)|\bL[1-5](?:-S1|-L[1-5])?\b",
+              r"|(?<!upper )(?<!mid )(?<!mid-)(?<!middle )\b(?:back|SI joint|sacroiliac) (?:pain|strain|sprain|spasm|stabili\w*|program)|\bL[1-5](?:-S1|-L[1-5])?\b",
     "cervical": r"\bcervical|\bneck\b|\bC-?spine|\bC[3-7]\b|\bwhiplash",
-    "thoracic": r"\bthoracic|\bT-?spine|\bmid[- ]back",
+    "thoracic": r"\bthoracic|\bT-?spine|\b(?:mid|middle|upper)[- ]?back|\bshoulder blades|\binterscapular",
     "knee": r"\bknees?\b|\bpatell\w*|\bmenisc\w*|(?-i:\b[AP]CL\b|\b[ML]CL\b)|\btibial plateau",
-    "shoulder": r"\bshoulders?\b|\brotator cuff|\bglenohumeral|\bsubacromial|\bcapsulitis",
+    "shoulder": r"\bshoulders?\b(?! blades?)|\brotator cuff|\bglenohumeral|\bsubacromial|\bcapsulitis",
     "hip": r"\bhips?\b|\bgroin|\bfemoral head|\bacetabul\w*|\bpelvi[sc]\b|\btrochanter\w*",
     "hand_wrist": r"\bwrists?\b|\bhands?\b|\bcarpal|\bscaphoid",
     "foot_ankle": r"\bankles?\b|\bfoot\b|\bfeet\b|\bheel|\bachilles|\bplantar fasci",

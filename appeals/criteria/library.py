@@ -28,6 +28,10 @@ _GENERIC_NAME_WORDS = {"ct", "cat", "mri", "mr", "scan", "of", "the", "a", "an",
 _INDICATION_WORDS = {"headache", "headaches", "trauma", "injury", "fall"}
 
 
+def _region_words(service: Service) -> set[str]:
+    return {w for r in service.region for w in _normalize(r).split()}
+
+
 class Library:
     """All services and the shared vocabulary, with patterns compiled once."""
 
@@ -107,12 +111,13 @@ class Library:
             # "CT of the head" names only a modality and a region, which the headache and the
             # trauma criteria share (and their codes): offer both, so the notes decide. "CT head
             # for headache" names one.
-            namesakes = {s.id: s for c in named.cpt for s in self._codes.get(c.code, [])
-                         if s is not named and not (named.selected_by and s.selected_by)}
-            regions = {w for s in [named, *namesakes.values()] for r in s.region for w in _normalize(r).split()}
-            generic = (_GENERIC_NAME_WORDS | regions) - _INDICATION_WORDS
-            if namesakes and set(key.split()) <= generic:
-                return [named, *namesakes.values()]
+            # A namesake sharing only the code but imaging another part ("MRI wrist" and the
+            # shoulder's 73221) is not offered: the name must fit the namesake's own region.
+            namesakes = [s for s in {s.id: s for c in named.cpt for s in self._codes.get(c.code, [])
+                                     if s is not named and not (named.selected_by and s.selected_by)}.values()
+                         if set(key.split()) <= (_GENERIC_NAME_WORDS | _region_words(s)) - _INDICATION_WORDS]
+            if namesakes and set(key.split()) <= (_GENERIC_NAME_WORDS | _region_words(named)) - _INDICATION_WORDS:
+                return [named, *namesakes]
             return [named]
         return [s for score, s in self._scored(words) if score >= 2]
 

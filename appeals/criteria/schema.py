@@ -51,6 +51,9 @@ class Concept(_Strict):
     implies: list[str] = Field(default_factory=list)  # other concepts this one also asserts
     therapy: bool = False          # a conservative treatment (duration and outcome are read)
     provider_directed: bool = True  # False: counts only with a prescription and follow-up (HEP)
+    # False: a therapy for one condition (a nasal spray), counted only where a requirement names it
+    # in `therapies`, never as the general conservative care a back or joint pathway asks for.
+    general: bool = True
     imaging: Literal["xray", "mri", "ct", "ultrasound", "emg"] | None = None
     # A finding a clinician elicits at the bedside: named at all, found or not ("SLR neg", "5/5"),
     # it shows that the patient was examined in person.

@@ -36,8 +36,31 @@ OBTAIN_FROM = {
     "follow_up": "your treating clinician (a follow-up visit or documented contact after the "
                  "treatment, saying how you responded)",
     "prior_imaging": "the clinician who orders the X-ray, and the imaging center for its report",
-    "clinical_finding": "your treating clinician (an exam that records the finding)",
+    "clinical_finding": "your treating clinician (the visit note, exam or test result that records "
+                        "the finding)",
 }
+
+
+# The study a prior-imaging requirement names, in the words of its text (an ultrasound is not an X-ray).
+_STUDY_WORDS = re.compile(r"\b(ultrasound|x-?rays?|radiographs?|CT|MRI|stress test)\b", re.I)
+# A course of treatment a physical therapist or chiropractor gives; other courses (a nasal spray,
+# antibiotics) come from the prescribing clinician alone.
+_THERAPIST_WORDS = re.compile(r"physical therap|chiropract|manipulation|provider-directed|conservative",
+                              re.I)
+
+
+def obtain_from(requirement: RequirementResult) -> str:
+    """Who can provide what an unmet requirement needs, in the requirement's own terms."""
+    text = requirement.text or ""
+    if requirement.kind == "prior_imaging":
+        study = _STUDY_WORDS.search(text)
+        if study and not study.group(1).lower().startswith(("x", "radio")):
+            word = study.group(1) if study.group(1).isupper() else study.group(1).lower()
+            return f"the clinician who orders the {word}, and the imaging center for its report"
+    if requirement.kind == "conservative_care" and not _THERAPIST_WORDS.search(text):
+        return ("the clinician who prescribed the treatment (the visit notes or prescriptions with "
+                "dates, and how you responded)")
+    return OBTAIN_FROM.get(requirement.kind, "your treating clinician")
 
 
 def format_date(value: dt.date | None) -> str:
@@ -210,5 +233,5 @@ def requirement_context(number: int, requirement: RequirementResult,
         enclosed_in=enclosed,
         met_items="; ".join(met_items(requirement.text, [e.quote for e in evidence])),
         needed=(requirement.needed or requirement.text) if unmet else "",
-        obtain_from=OBTAIN_FROM.get(requirement.kind, "your treating clinician") if unmet else "",
+        obtain_from=obtain_from(requirement) if unmet else "",
     )

@@ -42,8 +42,9 @@ class PathwayOutcome:
         # Among equally distant pathways, the usual route (treatment first) is the one to show a
         # patient without red flags, rather than "document a red flag".
         usual = any(r.kind != "red_flag" for r in self.requirements)
-        # A pathway whose finding the record denies is not the documented condition (conventions 1).
-        return (self.met, -self.denied, done / total, usual, -(total - done))
+        # A pathway nothing in the record speaks to is not the documented condition, and neither is
+        # one whose finding the record denies (conventions 1).
+        return (self.met, done > 0, -self.denied, done / total, usual, -(total - done))
 
 
 def _evidence(m: Mention) -> Evidence:
@@ -141,7 +142,10 @@ class Evaluator:
         return self._result(req, status, evidence)
 
     def _denied(self, req: Requirement) -> bool:
-        """Every mention of the requirement's findings denies them."""
+        """Every mention of the requirement's findings denies them, or the record shows what rules
+        the requirement out (its `unless`): either way the pathway is not the documented condition."""
+        if any(self.facts.positive(c) for c in req.unless):
+            return True
         mentions = [m for c in req.facts for m in self.facts.mentions.get(c, ())]
         return bool(mentions) and all(m.negated for m in mentions)
 
@@ -160,7 +164,7 @@ class Evaluator:
         """Why a course does not count toward this requirement, or None when it does."""
         label = concept_label(self.library, course.concept)
         concept = self.library.concepts[course.concept].concept
-        if req.therapies and course.concept not in req.therapies:
+        if (course.concept not in req.therapies) if req.therapies else not concept.general:
             return "type"
         if course.self_directed and concept.provider_directed:
             return (f"The {label} (\"{course.mention.quote}\") was self-directed; criteria count "

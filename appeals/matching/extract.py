@@ -65,7 +65,8 @@ def _concepts_for(library: Library, service: Service | None) -> list[str]:
             if req.modality:
                 needed.add(req.modality)
             if req.kind == "conservative_care" and not req.therapies:
-                needed.update(c for c, cc in library.concepts.items() if cc.concept.therapy)
+                needed.update(c for c, cc in library.concepts.items()
+                               if cc.concept.therapy and cc.concept.general)
     for sign in (*service.red_flags, *service.emergency_signs, *service.urgent_signs):
         needed.update(sign.facts, sign.together_with)
     needed.update(service.selected_by)

@@ -32,6 +32,7 @@ _PRE_NEGATION = compile_folded(
     r"|neg(?:ative)?\.? for|\(-\)|without|w/o(?=\s+[a-z])(?!\s+(?:iv|contrast|gad))|free of|absence of"
     r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|declines|refused|refuses"
     r"|believe[sd]?|thinks?|thought|not sure|unsure|unclear (?:if|whether)|claims?"
+    r"|worried (?:about|that)|afraid (?:of|that)|anxious about"
     r"|ruled out|rules out|no evidence of|no signs? of|not had|has not had|hasn'?t had"
     r"|did not have|didn'?t have|if|in case of|watch for|monitor for|return precautions"
     r"|precautions (?:for|about|reviewed)|educated (?:on|about)|counsel(?:l?ed|l?ing) (?:on|about)"

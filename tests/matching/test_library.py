@@ -81,7 +81,7 @@ def test_resolve_refuses_what_the_library_does_not_cover(library, text):
 
 def test_search_ranks_by_name_and_code(library):
     assert [s.id for s in library.search("knee")][0] == "mri_knee"
-    assert [s.id for s in library.search("7214")] == ["mri_lumbar_spine", "mri_cervical_spine"]
+    assert [s.id for s in library.search("7214")] == ["mri_lumbar_spine", "mri_cervical_spine", "mri_thoracic_spine"]
     assert library.search("lumbar")[0].id == "mri_lumbar_spine"
     assert library.search("") == library.services
     assert library.search("zzzz") == []

@@ -47,7 +47,8 @@ def test_not_met_and_administrative_and_no_criteria_are_standard():
     assert (not_met["outcome"], not_met["urgency"]) == ("not_met", "standard")
     admin = run(make_case(payer=CIGNA, code="CO-197", denial="Precertification absent.", notes=[BACK_ONLY]))
     assert (admin["outcome"], admin["urgency"]) == ("administrative", "standard")
-    none = run(make_case(service="MRI of the wrist", notes=["Wrist pain after a fall on an outstretched hand."]))
+    # (the wrist has criteria since issue 16; the orbits have none)
+    none = run(make_case(service="MRI of the orbits", notes=["Eye pain after a fall on the face."]))
     assert (none["outcome"], none["urgency"]) == ("no_criteria", "standard")
 
 

@@ -36,7 +36,7 @@ INVALID = [
     pytest.param({"mode": ""}, "mode-0", "denied", id="mode-missing"),
     pytest.param({"mode": "sideways"}, "mode-0", "valid choice", id="mode-unknown"),
     pytest.param({"service": ""}, "service", "Enter the scan", id="service-empty"),
-    pytest.param({"service": "MRI of the elbow on Mars"}, "service", "criteria for", id="service-unknown"),
+    pytest.param({"service": "MRI of the orbit on Mars"}, "service", "criteria for", id="service-unknown"),
     pytest.param({"service": "99999"}, "service", "criteria for", id="service-unknown-code"),
     pytest.param({"service": "x" * 201}, "service", "200", id="service-too-long"),
     pytest.param({"plan_type": ""}, "plan_type", "kind of health plan", id="plan-missing"),
@@ -209,13 +209,13 @@ def test_continue_shows_the_services_questions_and_keeps_what_was_typed(client, 
 
 
 def test_continue_with_an_unknown_service_names_the_field(client, app):
-    response = client.post("/", data={"mode": "appeal", "service": "MRI of the left elbow",
+    response = client.post("/", data={"mode": "appeal", "service": "MRI of the left orbit",
                                       "continue_": "Continue"})
     assert response.status_code == 422
     tree = parse(response)
     messages = errors_for(tree, "service")
-    assert messages and "MRI of the left elbow" in messages[0]
-    assert field_value(tree, "service") == "MRI of the left elbow"
+    assert messages and "MRI of the left orbit" in messages[0]
+    assert field_value(tree, "service") == "MRI of the left orbit"
     assert appeal_count(app) == 0
 
 
