@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BeforeValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError,
+    field_validator,
+)
 
 PlanType = Literal[
     "employer", "marketplace", "government_employer", "medicare_advantage", "medicaid", "other"
@@ -45,6 +48,14 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+# Text that must say something: surrounding whitespace is stripped, so the OpenAPI document asks
+# for a character that is not a space (as the server does) rather than only a length.
+NOT_BLANK = r"\S"
+# A question id as the library writes them; kept as sent (never stripped), so the document's
+# constraint on the key is exactly the server's.
+QuestionId = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=100)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -56,7 +67,7 @@ class _Strict(BaseModel):
 class Patient(_Strict):
     name: str | None = Field(default=None, max_length=200)
     date_of_birth: IsoDate | None = None
-    age: int | None = Field(default=None, ge=0, le=130)
+    age: StrictInt | None = Field(default=None, ge=0, le=130)  # true is not an age
     sex: str | None = Field(default=None, max_length=20)
     member_id: str | None = Field(default=None, max_length=100)
 
@@ -75,20 +86,20 @@ class Denial(_Strict):
 
 
 class Document(_Strict):
-    text: str = Field(min_length=1, max_length=50_000)
+    text: str = Field(min_length=1, max_length=50_000, pattern=NOT_BLANK)
     date: IsoDate | None = None
     source: str | None = Field(default=None, max_length=200)
 
 
 class Case(_Strict):
-    service: str = Field(min_length=1, max_length=200)
+    service: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     plan_type: PlanType
     payer: str | None = Field(default=None, max_length=200)
     patient: Patient | None = None
     denial: Denial | None = None
     original_request: str | None = Field(default=None, max_length=50_000)
     documentation: list[Document] = Field(default_factory=list, max_length=200)
-    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    answers: dict[QuestionId, AnswerValue] = Field(default_factory=dict)
 
     @field_validator("answers")
     @classmethod
@@ -202,7 +213,10 @@ def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
             message = "required field is missing"
         elif err["type"] == "value_error":
             message = message.removeprefix("Value error, ")
-        errors.append({"field": _field_path(err["loc"]), "message": message})
+        loc = err["loc"]
+        if loc and loc[-1] == "[key]":  # a dict key (an answer's question id): name the dict
+            loc, message = loc[:-2], f"answer id {err['input']!r} is not a question id"
+        errors.append({"field": _field_path(loc), "message": message})
     return errors
 
 
