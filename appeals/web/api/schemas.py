@@ -237,6 +237,8 @@ class TemplateCheck(BaseModel):
     problems: list[CheckProblem]
     variables: list[CheckVariable]
     parts: list[str] | None = None
+    render_seconds: float | None = Field(None, description="The slowest sample letter's render "
+                                         "(s), when measured against the render budget.")
 
 
 class TemplateVersion(BaseModel):

@@ -18,7 +18,7 @@ changes. Use a template for a letter with POST /api/v1/appeals?template=<version
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, current_app, g, jsonify, request, url_for
 from pydantic import ValidationError
 
 from ...access import current_principal
@@ -95,7 +95,8 @@ def check_template():
     data, _, problem = _uploaded()
     if problem:
         return problem
-    return jsonify(check_docx(data).to_json())
+    return jsonify(check_docx(data, render_budget=current_app.config["LETTER_RENDER_SECONDS"])
+                   .to_json())
 
 
 @api.post("/templates")
