@@ -90,8 +90,14 @@ def redact_line(text: str) -> str:
     return _SECRET_PATHS.sub(r"\1" + REDACTED, text)
 
 
+UNMATCHED_PATH = "[a path no route matches]"
+
+
 def loggable_path() -> str:
-    """The request's path with any secret route variable replaced (and no query string)."""
+    """The request's path with any secret route variable replaced (and no query string). A path
+    no route matches is whatever the client typed (a name, a member id): it is not logged."""
+    if request.url_rule is None:
+        return UNMATCHED_PATH
     path = request.path
     for name in SECRET_VIEW_ARGS:
         value = (request.view_args or {}).get(name)
