@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BeforeValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError,
+    WithJsonSchema, field_validator,
+)
 
 PlanType = Literal[
     "employer", "marketplace", "government_employer", "medicare_advantage", "medicaid", "other"
@@ -46,21 +49,31 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _code(pattern: str, what: str):
-    """A string code checked against `pattern`, refused in plain words ("must be ...")."""
+    """A string code matching `pattern` (either case; stored upper-case), refused in plain words
+    ("must be ..."); the OpenAPI document carries the same pattern."""
     compiled = re.compile(pattern)
 
     def check(value: Any) -> Any:
-        if isinstance(value, str) and compiled.fullmatch(value.strip().upper()):
+        if isinstance(value, str) and compiled.fullmatch(value.strip()):
             return value.strip().upper()
         raise ValueError(f"must be {what}")
 
-    return Annotated[str, BeforeValidator(check)]
+    return Annotated[str, BeforeValidator(check),
+                     WithJsonSchema({"type": "string", "pattern": f"^{pattern}$"})]
 
 
-CptCode = _code(r"\d{4}[0-9A-Z]", "a five-character CPT code such as 72148")
-Npi = _code(r"\d{10}", "a ten-digit NPI")
+CptCode = _code(r"[0-9]{4}[0-9A-Za-z]", "a five-character CPT code such as 72148")
+Npi = _code(r"[0-9]{10}", "a ten-digit NPI")
 # ICD-10-CM: a letter, a digit, a character, then an optional dot and up to four more.
-Icd10Code = _code(r"[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", "an ICD-10 code such as M54.16")
+Icd10Code = _code(r"[A-TV-Za-tv-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?",
+                  "an ICD-10 code such as M54.16")
+
+# Text that must say something: surrounding whitespace is stripped, so the OpenAPI document asks
+# for a character that is not a space (as the server does) rather than only a length.
+NOT_BLANK = r"\S"
+# A question id as the library writes them; kept as sent (never stripped), so the document's
+# constraint on the key is exactly the server's.
+QuestionId = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=100)]
 
 
 class _Strict(BaseModel):
@@ -74,7 +87,7 @@ class _Strict(BaseModel):
 class Patient(_Strict):
     name: str | None = Field(default=None, max_length=200)
     date_of_birth: IsoDate | None = None
-    age: int | None = Field(default=None, ge=0, le=130)
+    age: StrictInt | None = Field(default=None, ge=0, le=130)  # true is not an age
     sex: str | None = Field(default=None, max_length=20)
     member_id: str | None = Field(default=None, max_length=100)
     # Where the plan sends its decision (the letter's return address); not read by the matcher.
@@ -123,20 +136,20 @@ class Clinician(_Strict):
 
 
 class Document(_Strict):
-    text: str = Field(min_length=1, max_length=50_000)
+    text: str = Field(min_length=1, max_length=50_000, pattern=NOT_BLANK)
     date: IsoDate | None = None
     source: str | None = Field(default=None, max_length=200)
 
 
 class Case(_Strict):
-    service: str = Field(min_length=1, max_length=200)
+    service: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     plan_type: PlanType
     payer: str | None = Field(default=None, max_length=200)
     patient: Patient | None = None
     denial: Denial | None = None
     original_request: str | None = Field(default=None, max_length=50_000)
     documentation: list[Document] = Field(default_factory=list, max_length=200)
-    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    answers: dict[QuestionId, AnswerValue] = Field(default_factory=dict)
     # Letter details (docs/matching-contract.md, "Details for the letter"): all optional, never
     # read by the matcher, so a case without them matches exactly as before.
     study: Study | None = None
@@ -255,7 +268,10 @@ def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
             message = "required field is missing"
         elif err["type"] == "value_error":
             message = message.removeprefix("Value error, ")
-        errors.append({"field": _field_path(err["loc"]), "message": message})
+        loc = err["loc"]
+        if loc and loc[-1] == "[key]":  # a dict key (an answer's question id): name the dict
+            loc, message = loc[:-2], f"answer id {err['input']!r} is not a question id"
+        errors.append({"field": _field_path(loc), "message": message})
     return errors
 
 

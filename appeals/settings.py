@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     # after the hard limit the worker child is killed. Seconds.
     LETTER_SOFT_TIME_LIMIT: float = 60
     LETTER_TIME_LIMIT: float = 90
+    # The render budget (seconds a letter may take to render; a letter normally takes a few
+    # milliseconds): a template slower than this on the sample letters is refused at upload,
+    # with its measured time (0: not measured). A render still running after
+    # LETTER_RENDER_STOP_SECONDS is stopped and its letter fails, saying why (at most the
+    # sandbox's own 10 s).
+    LETTER_RENDER_SECONDS: float = 2.0
+    LETTER_RENDER_STOP_SECONDS: float = 5.0
     # A database or broker hiccup is retried this many times, this many seconds apart.
     LETTER_MAX_RETRIES: int = 3
     LETTER_RETRY_DELAY: float = 10
@@ -160,6 +167,9 @@ class Settings(BaseSettings):
             self.EMBEDDED_BROKER_URL = "sqla+sqlite:///" + os.path.join(instance, "broker.sqlite")
         if self.BEAT_SCHEDULE_FILE is None:
             self.BEAT_SCHEDULE_FILE = os.path.join(instance, "celerybeat-schedule")
+        if self.LETTER_RENDER_STOP_SECONDS < self.LETTER_RENDER_SECONDS:
+            raise ValueError("LETTER_RENDER_STOP_SECONDS must be at least LETTER_RENDER_SECONDS: "
+                             "a template accepted at upload must be able to finish its letters")
         if self.STUCK_RENDERING_AFTER is None:
             self.STUCK_RENDERING_AFTER = self.LETTER_TIME_LIMIT + 30
         if self.RATELIMIT_STORAGE_URI is None:

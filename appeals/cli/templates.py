@@ -43,11 +43,18 @@ def _print_report(report) -> None:
 @templates.command("check", with_appcontext=False)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(file: str, as_json: bool) -> None:
-    """Check FILE as an upload would: safety, tags, variables. Exit 1 when it would be refused."""
+@click.option("--render-budget", type=float, default=None, metavar="SECONDS",
+              help="Refuse it when a sample letter takes longer to render (default: the "
+                   "LETTER_RENDER_SECONDS setting's default; 0: not timed).")
+def check(file: str, as_json: bool, render_budget: float | None) -> None:
+    """Check FILE as an upload would: safety, tags, variables, render time. Exit 1 when it would
+    be refused."""
     from ..letter_templates import check_docx
+    from ..settings import Settings
 
-    report = check_docx(_read(file))
+    if render_budget is None:
+        render_budget = Settings.model_fields["LETTER_RENDER_SECONDS"].default
+    report = check_docx(_read(file), render_budget=render_budget)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -27,6 +27,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from ..letters.sandbox import LetterSandbox
 from . import package as pkg
+from .budget import measure_render_time
 from .document import OPENER, Paragraph, Tag, all_text, paragraphs, scan_tags, snippet
 from .report import CheckReport, Problem, VariableReport
 from .variables import Forbidden, KnownVariables, analyse, attribute_message
@@ -74,8 +75,11 @@ def _known(names: tuple[str, ...]) -> KnownVariables:
     return KnownVariables(names)
 
 
-def check_docx(data: bytes, variable_names: Iterable[str] | None = None) -> CheckReport:
-    """Check an uploaded Word template. Never raises for bad input: every refusal is a Problem."""
+def check_docx(data: bytes, variable_names: Iterable[str] | None = None, *,
+               render_budget: float | None = None) -> CheckReport:
+    """Check an uploaded Word template. Never raises for bad input: every refusal is a Problem.
+    With ``render_budget`` (seconds), a template that passes is also timed on the sample letters
+    and refused when one takes longer (budget.py)."""
     report = CheckReport(size_bytes=len(data))
     try:
         package = pkg.open_docx(data)
@@ -116,6 +120,8 @@ def check_docx(data: bytes, variable_names: Iterable[str] | None = None) -> Chec
             "error" if any(p.severity == "error" for p in hidden) else "warning", "more_problems",
             f"{len(hidden)} more problem(s) are not listed; fix these and check again"))
     report.variables = sorted(uses.values(), key=lambda v: (v.known, v.path))
+    if render_budget and report.ok:  # only a template that would be stored is worth timing
+        measure_render_time(data, report, render_budget)
     return report
 
 

@@ -1,7 +1,8 @@
 """Render a template in a throw-away process: `python -m appeals.letter_templates.isolated`.
 
-Reads {"docx": base64, "contexts": [letter context, ...]} as JSON on stdin and writes
-[{"ok", "error", "docx" (base64), "text"}, ...] on stdout. The parent (preview.py) starts it with
+Reads {"docx": base64, "contexts": [letter context, ...], "seconds": stop each render after
+this (optional)} as JSON on stdin and writes [{"ok", "error", "docx" (base64), "text",
+"seconds": how long the render took}, ...] on stdout. The parent (preview.py) starts it with
 a hard wall-clock timeout and memory/CPU limits, so a hostile template that slips past the
 sandbox's own budget still cannot hang or exhaust the web or worker process that asked.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import time
 
 
 def main() -> int:
@@ -26,16 +28,19 @@ def main() -> int:
         json.dump(results, sys.stdout)
         return 0
     for context in request["contexts"]:
+        started = time.perf_counter()
         try:
-            data = template.render(context)
+            data = template.render(context, seconds=request.get("seconds"))
         except TemplateError as exc:
-            results.append({"ok": False, "error": str(exc)})
+            results.append({"ok": False, "error": str(exc),
+                            "seconds": time.perf_counter() - started})
             continue
         except MemoryError:
             results.append({"ok": False, "error": "rendering needed too much memory"})
             continue
+        seconds = time.perf_counter() - started
         results.append({"ok": True, "docx": base64.b64encode(data).decode(),
-                        "text": docx_text(data)})
+                        "text": docx_text(data), "seconds": seconds})
     json.dump(results, sys.stdout)
     return 0
 

@@ -36,13 +36,15 @@ def _limit_child() -> None:  # runs in the child between fork and exec
     os.setsid()  # its own process group, so a timeout can end it and anything it started
 
 
-def render_isolated(docx: bytes, contexts: list[dict], timeout: float = PREVIEW_TIMEOUT
-                    ) -> list[dict]:
-    """Render `docx` for each context in a limited child process.
+def render_isolated(docx: bytes, contexts: list[dict], timeout: float = PREVIEW_TIMEOUT,
+                    seconds: float | None = None) -> list[dict]:
+    """Render `docx` for each context in a limited child process, each render stopped after
+    `seconds` (the sandbox's own limit by default).
 
-    Returns one {"ok", "error", "docx" (bytes), "text"} per context; never raises for anything
-    the template does."""
-    request = json.dumps({"docx": base64.b64encode(docx).decode(), "contexts": contexts})
+    Returns one {"ok", "error", "docx" (bytes), "text", "seconds"} per context; never raises for
+    anything the template does."""
+    request = json.dumps({"docx": base64.b64encode(docx).decode(), "contexts": contexts,
+                          "seconds": seconds})
     process = subprocess.Popen(
         [sys.executable, "-m", "appeals.letter_templates.isolated"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

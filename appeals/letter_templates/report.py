@@ -46,6 +46,8 @@ class CheckReport:
     tag_count: int = 0
     members: int = 0
     unpacked_bytes: int = 0
+    # The slowest sample letter's render, in seconds (when the render budget was measured).
+    render_seconds: float | None = None
 
     @property
     def errors(self) -> list[Problem]:

@@ -45,9 +45,10 @@ def builtin_template(kind: str) -> PreparedTemplate:
 
 def render_letter(case: Case, result: MatchResult, *, kind: str | None = None,
                   template: PreparedTemplate | None = None,
-                  today: dt.date | None = None) -> bytes:
+                  today: dt.date | None = None, seconds: float | None = None) -> bytes:
     """The .docx bytes of one letter. ``kind`` defaults to :func:`default_kind`; ``template``
-    to the built-in template for that kind."""
+    to the built-in template for that kind; a render still running after ``seconds`` is
+    stopped (TemplateError)."""
     kind = kind or default_kind(result)
     template = template or builtin_template(kind)
-    return template.render(build_context(case, result, kind=kind, today=today))
+    return template.render(build_context(case, result, kind=kind, today=today), seconds=seconds)

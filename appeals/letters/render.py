@@ -239,9 +239,10 @@ class PreparedTemplate:
             names |= part.variables
         return names - set(_environment().globals)
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """The .docx bytes for one letter. Raises :class:`TemplateError`."""
-        budget = new_budget()
+    def render(self, context: dict[str, Any], *, seconds: float | None = None) -> bytes:
+        """The .docx bytes for one letter, stopped after ``seconds`` (at most the sandbox's
+        own limit). Raises :class:`TemplateError`."""
+        budget = new_budget(seconds)
         rendered = [(part.name, part.render(context, budget)) for part in self._parts]
         buffer = io.BytesIO(self._static_zip)
         buffer.seek(0, io.SEEK_END)

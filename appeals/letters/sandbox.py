@@ -70,10 +70,12 @@ CONCAT_GUARD = "__letters_concat_guard"
 
 
 class _Budget:
-    __slots__ = ("deadline", "iterations", "output")
+    __slots__ = ("deadline", "iterations", "output", "seconds")
 
-    def __init__(self) -> None:
-        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+    def __init__(self, seconds: float | None = None) -> None:
+        # A caller may stop a render sooner (the app's render budget), never later.
+        self.seconds = min(seconds, MAX_RENDER_SECONDS) if seconds else MAX_RENDER_SECONDS
+        self.deadline = time.monotonic() + self.seconds
         self.iterations = 0
         self.output = 0
 
@@ -87,7 +89,7 @@ class _Budget:
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise SecurityError(f"rendering took longer than {MAX_RENDER_SECONDS:g} s (limit)")
+            raise SecurityError(f"rendering took longer than {self.seconds:g} s (limit)")
 
 
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from ..access import Principal
@@ -128,7 +129,7 @@ def create_template(principal: Principal, *, name: str, data: bytes, description
     if principal.user_id is None:
         raise PermissionError("sign in to keep templates")
     name, description, visibility = _validate(name, description, visibility, principal)
-    report = check_docx(data)
+    report = check_docx(data, render_budget=current_app.config["LETTER_RENDER_SECONDS"])
     if not report.ok:
         raise TemplateRejected(report)
     template = LetterTemplate(name=name, description=description, visibility=visibility,
@@ -147,7 +148,7 @@ def add_version(principal: Principal, template: LetterTemplate, data: bytes,
     """Editing = uploading a new version; the old ones stay for the letters that used them."""
     if not can_edit(principal, template):
         raise PermissionError("only the template's owner can add a version")
-    report = check_docx(data)
+    report = check_docx(data, render_budget=current_app.config["LETTER_RENDER_SECONDS"])
     if not report.ok:
         raise TemplateRejected(report)
     version = _new_version(template, data, report, principal, filename)
@@ -298,7 +299,6 @@ def request_preview(version: TemplateVersion, explicit: bool = False) -> None:
 
     With TEMPLATE_PREVIEW_INLINE set (tests, the CLI) it is rendered right here instead; either
     way the render runs in a time- and memory-limited child process (preview.py)."""
-    from flask import current_app
 
     version.preview_status = QUEUED
     db.session.commit()

@@ -62,7 +62,8 @@ def render_docx(job: LetterJob) -> bytes:
     """The .docx for one job: the library template when one was chosen, else the built-in one
     for the kind. Raises TemplateError (plain message) when the template cannot be used."""
     template = prepared_version(job.template_version_id) if job.template_version_id else None
-    return render_letter(job.case, job.result, kind=job.kind, template=template)
+    return render_letter(job.case, job.result, kind=job.kind, template=template,
+                         seconds=current_app.config["LETTER_RENDER_STOP_SECONDS"])
 
 
 def failure_reason(exc: BaseException) -> str:

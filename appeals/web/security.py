@@ -67,9 +67,14 @@ def add_headers(response):
 # ----------------------------------------------------------------------------------------------
 # Logs
 
-# A request line as servers log it: "GET /a/b?key=… HTTP/1.1". The query string goes.
-_QUERY_IN_REQUEST_LINE = re.compile(r'(\b[A-Z]{3,7} [^ ?"]*)\?[^ "]*')
-_URL_QUERY = re.compile(r"(https?://[^\s?\"']+)\?[^\s\"']*")
+# A request line as servers log it: "GET /a/b?key=… HTTP/1.1". The query string goes, up to the
+# protocol: Werkzeug decodes %22 into a quote, so the query can hold quotes. Werkzeug colours
+# every line but a 200 ("\x1b[33mGET …"): the colour code, not a word boundary, precedes the verb.
+_QUERY_IN_REQUEST_LINE = re.compile(
+    r'((?:\x1b\[[\d;]*m|\b)[A-Z]{3,10} [^\s?]*)\?(?:.*?(?= HTTP/\d)|[^\s"\x1b]*)')
+_URL_QUERY = re.compile(r"(https?://[^\s?\"'\x1b]+)\?[^\s\"'\x1b]*")
+# Any other path with a query of name=value pairs (a message quoting a URL without its verb).
+_PATH_QUERY = re.compile(r"(/[\w.~%/\-]*)\?[^\s\"'\x1b]*=[^\s\"'\x1b]*")
 # Secrets carried in the path: an anonymous patient's link /a/<id>/<key> and an invitation
 # /join/<token>. The id stays (it reveals nothing); the secret goes.
 _SECRET_PATHS = re.compile(r"(/a/[0-9a-f]{32}/|/join/)[A-Za-z0-9_\-]+")
@@ -81,11 +86,18 @@ REDACTED = "[redacted]"
 def redact_line(text: str) -> str:
     text = _QUERY_IN_REQUEST_LINE.sub(r"\1", text)
     text = _URL_QUERY.sub(r"\1", text)
+    text = _PATH_QUERY.sub(r"\1", text)
     return _SECRET_PATHS.sub(r"\1" + REDACTED, text)
 
 
+UNMATCHED_PATH = "[a path no route matches]"
+
+
 def loggable_path() -> str:
-    """The request's path with any secret route variable replaced (and no query string)."""
+    """The request's path with any secret route variable replaced (and no query string). A path
+    no route matches is whatever the client typed (a name, a member id): it is not logged."""
+    if request.url_rule is None:
+        return UNMATCHED_PATH
     path = request.path
     for name in SECRET_VIEW_ARGS:
         value = (request.view_args or {}).get(name)

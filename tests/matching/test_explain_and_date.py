@@ -55,4 +55,4 @@ def test_api_match_takes_a_date(client, api_headers):
     assert r.status_code == 200
     assert any("has passed" in w for w in r.get_json()["warnings"])
     bad = client.post("/api/v1/match?date=soon", json=LATE_CASE, headers=api_headers)
-    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "date"
+    assert bad.status_code == 400 and bad.get_json()["errors"][0]["field"] == "date"

@@ -6,13 +6,41 @@ those documented as public (@document(..., public=True)).
 """
 
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException, Unauthorized
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Unauthorized
+from werkzeug.routing import BaseConverter
 
 from ...accounts.tokens import user_for_token
+from .query import check_query
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 _PUBLIC_ENDPOINTS: set[str] = set()
+
+
+class RecordId(BaseConverter):
+    """A record id (models.base.new_id: 32 hex digits). Used for template ids so that
+    /templates/check is never read as a template's URL (nor advertise its methods to OPTIONS)."""
+
+    regex = "[0-9a-f]{32}"
+
+
+def _errors_outside_any_route(exc: HTTPException):
+    """An unknown /api/v1 path or a method it does not take is answered in JSON like every API
+    error (routing fails before the blueprint's handlers could); other paths keep their pages."""
+    if not request.path.startswith(api.url_prefix + "/"):
+        return exc
+    response, code = _http_error(exc)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response, code
+
+
+@api.record_once
+def _install(state):
+    # Before any route is added (this is the blueprint's first deferred function).
+    state.app.url_map.converters["record_id"] = RecordId
+    state.app.register_error_handler(NotFound, _errors_outside_any_route)
+    state.app.register_error_handler(MethodNotAllowed, _errors_outside_any_route)
 
 
 def public(view):
@@ -31,6 +59,10 @@ def _authenticate():
         raise Unauthorized("send a valid API token as 'Authorization: Bearer <token>'")
     g.api_user = user
     return None
+
+
+# After the token: an unauthenticated request learns nothing about the parameters.
+api.before_request(check_query)
 
 
 @api.errorhandler(HTTPException)

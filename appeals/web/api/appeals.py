@@ -10,9 +10,7 @@ Every record is scoped to the token's user (and their organization); another's i
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from flask import Response, jsonify, request, url_for
+from flask import Response, g, jsonify, request, url_for
 
 from ...services import appeals as appeal_service
 from ...access import current_principal, get_owned_or_404
@@ -20,20 +18,11 @@ from ...audit import record_event
 from ...letters.pdf import PdfUnavailable, docx_to_pdf
 from ...models.appeals import DONE, FAILED, Appeal
 from . import api
-from .bodies import delete_now, json_error as _error, read_case
+from .bodies import delete_now, iso_utc as _iso, json_error as _error, read_case
 from .openapi import DOCX_MIMETYPE, Binary, document
 from .schemas import Appeal as AppealOut, AppealQuery, Case, LetterQuery
 
 RETRY_AFTER_SECONDS = 2
-
-
-def _iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with its offset (SQLite hands back naive datetimes; they are UTC)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
 
 
 def appeal_json(appeal: Appeal) -> dict:
@@ -96,15 +85,15 @@ _NOT_FOUND = "No such appeal (or not yours)."
                      400: "The body is not valid JSON.",
                      413: "The body is larger than the server accepts.",
                      415: "The body is not sent as application/json.",
-                     422: "The case (or letter/template) is not valid; `errors` names each field."},
+                     422: "The case (or the template) is not valid; `errors` names each field."},
           headers={202: {"Location": "The appeal's status URL."}})
 def create_appeal():
     case, problem = read_case()
     if problem:
         return problem
-    kind = request.args.get("letter") or None
+    kind, template = g.api_query.letter, g.api_query.template
     try:
-        template_version_id = _template_version(request.args.get("template") or None)
+        template_version_id = _template_version(template)
         appeal = appeal_service.submit_appeal(case, kind=kind, template_version_id=template_version_id)
     except appeal_service.SubmissionError as exc:
         return _error(422, "the request is not valid", errors=exc.errors)
@@ -137,10 +126,7 @@ def get_appeal(appeal_id: str):
                      503: "PDF conversion is not available on this server."})
 def get_appeal_letter(appeal_id: str):
     appeal = get_owned_or_404(Appeal, appeal_id)
-    wanted = request.args.get("format", "docx")
-    if wanted not in ("docx", "pdf"):
-        return _error(400, "format must be docx or pdf", errors=[
-            {"field": "format", "message": "must be docx or pdf"}])
+    wanted = g.api_query.format
     if appeal.status == FAILED:
         return _error(409, f"the letter could not be written: {appeal.error}", status=appeal.status)
     letter = appeal_service.letter_for(appeal)

@@ -18,7 +18,8 @@ Every batch is scoped to the token's user and organization; another's id answers
 from __future__ import annotations
 
 
-from flask import Response, jsonify, request, stream_with_context, url_for
+from flask import Response, g, jsonify, request, stream_with_context, url_for
+from pydantic import ValidationError
 
 from ...services import bulk as bulk_service
 from ...access import current_principal, get_owned_or_404
@@ -26,10 +27,12 @@ from ...audit import record_event
 from ...intake.spreadsheet import SpreadsheetError
 from ...models.batches import RUNNING, Batch
 from . import api
-from .bodies import delete_now, json_error as _error, read_json_body
+from ...contract import validation_errors
+from .bodies import delete_now, iso_utc, json_error as _error, read_json_body
 from .openapi import Binary, document
 from .schemas import (
-    ArchiveQuery, Batch as BatchOut, BatchCases, BatchList, BatchListQuery, BatchQuery, Case,
+    ArchiveQuery, Batch as BatchOut, BatchCaseList, BatchCases, BatchList, BatchListQuery,
+    BatchQuery,
     FixedRowsUpload, SpreadsheetUpload,
 )
 
@@ -42,8 +45,8 @@ def batch_json(batch: Batch, *, report: bool = True) -> dict:
         "id": batch.id,
         "filename": batch.filename,
         **progress.to_json(),
-        "created_at": batch.created_at.isoformat() if batch.created_at else None,
-        "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
+        "created_at": iso_utc(batch.created_at),
+        "finished_at": iso_utc(batch.finished_at),
         "notes": batch.notes,
         "errors": bulk_service.validation_report(batch) if report else [],
         "links": {
@@ -65,7 +68,7 @@ _NOT_FOUND = "No such batch (or not yours)."
 
 @api.post("/batches")
 @document("Start a batch from a spreadsheet or a list of cases", tag="batches",
-          form=SpreadsheetUpload, json=[[Case], BatchCases], query=BatchQuery,
+          form=SpreadsheetUpload, json=[BatchCaseList, BatchCases], query=BatchQuery,
           responses={202: BatchOut, 400: "No file, or a body that is not JSON.",
                      413: "The upload is too large.",
                      415: "Neither multipart/form-data nor JSON.",
@@ -86,9 +89,13 @@ def create_batch():
             body, problem = read_json_body("the cases")
             if problem:
                 return problem
-            if isinstance(body, dict) and set(body) <= {"cases", "letter"}:
-                letter = letter or body.get("letter")
-                body = body.get("cases")
+            if isinstance(body, dict):
+                try:
+                    wrapped = BatchCases.model_validate(body, strict=True)
+                except ValidationError as exc:
+                    return _error(422, "send a JSON list of cases, or {\"cases\": [...], "
+                                       "\"letter\": ...}", errors=validation_errors(exc))
+                letter, body = letter or wrapped.letter, wrapped.cases
             batch = bulk_service.stage_cases(body, principal, source="api", letter=letter)
         else:
             return _error(415, "send a spreadsheet as multipart/form-data (field `file`) or "
@@ -108,16 +115,14 @@ def create_batch():
 
 @api.get("/batches")
 @document("Your batches, newest first (progress without the validation reports)", tag="batches",
-          query=BatchListQuery, responses={200: BatchList, 400: "A limit that is not a number."})
+          query=BatchListQuery, responses={200: BatchList, 400: "A limit that is not a whole "
+                                                               "number from 1 to 200."})
 def list_batches():
     """The caller's (and their organization's) batches, newest first, without their reports."""
     from ...access import scoped
     from ...extensions import db
 
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-    except ValueError:
-        return _error(400, "limit must be a whole number from 1 to 200")
+    limit = g.api_query.limit
     records = db.session.scalars(scoped(Batch).order_by(Batch.created_at.desc()).limit(limit))
     return jsonify({"batches": [batch_json(batch, report=False) for batch in records]})
 
@@ -141,7 +146,7 @@ def get_batch(batch_id: str):
                      404: _NOT_FOUND, 409: "Still running (add ?partial=true)."})
 def get_batch_archive(batch_id: str):
     batch = get_owned_or_404(Batch, batch_id)
-    partial = request.args.get("partial", "").lower() in ("1", "true", "yes")
+    partial = bool(g.api_query.partial)
     if batch.status == RUNNING and not partial:
         progress = bulk_service.progress(batch)
         return _error(409, f"the batch is still running ({progress.pending} letters to go); "

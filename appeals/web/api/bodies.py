@@ -4,6 +4,7 @@ deleting a record now."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from flask import g, jsonify, request
 from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
@@ -11,6 +12,15 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from ...contract import Case, CaseError, parse_case
 from ...privacy import delete_record, may_delete
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with its offset (SQLite hands back naive datetimes; they are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
 
 
 def json_error(code: int, message: str, **extra):

@@ -6,9 +6,7 @@ invalid field of the case, exactly as `appeals match` does.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import jsonify, request
+from flask import g, jsonify
 
 from ...criteria import load_library, service_detail, service_summary
 from ...matching import match_case
@@ -23,19 +21,13 @@ from .schemas import Case, MatchQuery, MatchResult, ServiceCriteria, ServiceList
           json=Case, query=MatchQuery,
           responses={200: MatchResult, 400: "The body is not valid JSON.",
                      415: "The body is not sent as application/json.",
-                     422: "The case (or the `date` parameter) is not valid; `errors` names each field."})
+                     422: "The case is not valid; `errors` names each field."})
 def match():
     case, problem = read_case()
     if problem:
         return problem
-    today = None
-    if "date" in request.args:  # judge as on this date, so "the deadline has passed" is reproducible
-        try:
-            today = dt.date.fromisoformat(request.args["date"])
-        except ValueError:
-            return _error(422, "the query parameter is not valid",
-                          errors=[{"field": "date", "message": "must be a date written YYYY-MM-DD"}])
-    return jsonify(match_case(case, today=today).to_json())
+    # Judged as on `date` when given, so "the deadline has passed" is reproducible.
+    return jsonify(match_case(case, today=g.api_query.date).to_json())
 
 
 @api.get("/criteria")

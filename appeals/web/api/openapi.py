@@ -28,7 +28,7 @@ PATH_PARAMETERS = {
                   "The appeal's id (from POST /api/v1/appeals)."),
     "batch_id": ({"type": "string", "pattern": "^[0-9a-f]{32}$"},
                  "The batch's id (from POST /api/v1/batches)."),
-    "template_id": ({"type": "string"}, "The template's id."),
+    "template_id": ({"type": "string", "pattern": "^[0-9a-f]{32}$"}, "The template's id."),
     "service_id": ({"type": "string"}, "A criteria id, a CPT code or a service name."),
 }
 
@@ -140,6 +140,8 @@ def _operation(view_name: str, rule, operation: Operation) -> dict:
     if content:
         item["requestBody"] = {"required": True, "content": content}
     responses = dict(operation.responses)
+    if operation.query is not None:  # checked before the view runs (query.py)
+        responses.setdefault(400, "A query parameter that is not valid, or given more than once.")
     if operation.public:
         item["security"] = []
     else:

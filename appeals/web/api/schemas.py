@@ -7,16 +7,16 @@ real responses against the generated schemas.
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any, Literal
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ...contract import Case, MatchResult
+from ...contract import NOT_BLANK, Case, IsoDate, MatchResult
+from ...letters.context import LETTER_KINDS
 from ...services.letter_library import MAX_DESCRIPTION, MAX_NAME
 
-Timestamp = str  # ISO 8601, UTC
+Timestamp = str  # ISO 8601, UTC, with its offset
+LetterKind = Literal[LETTER_KINDS]  # type: ignore[valid-type]
 Visibility = Literal["private", "organization", "public"]
 
 
@@ -68,7 +68,7 @@ class ServiceSummary(BaseModel):
 
 
 class MatchQuery(BaseModel):
-    date: dt.date | None = Field(None, description="Judge the case as on this date (YYYY-MM-DD): "
+    date: IsoDate | None = Field(None, json_schema_extra={"format": "date"}, description="Judge the case as on this date (YYYY-MM-DD): "
                                                    "warnings such as a passed deadline depend on it.")
 
 
@@ -119,8 +119,8 @@ class Appeal(BaseModel):
 
 
 class AppealQuery(BaseModel):
-    letter: str | None = Field(None, description="The letter kind; by default the one the result calls for.")
-    template: str | None = Field(None, description="A letter template from the library: a template "
+    letter: LetterKind | None = Field(None, description="The letter kind; by default the one the result calls for.")
+    template: str | None = Field(None, min_length=1, description="A letter template from the library: a template "
                                                    "id (its current version is used) or one of its version ids.")
 
 
@@ -167,13 +167,22 @@ class BatchList(BaseModel):
     batches: list[Batch]
 
 
+_BATCH_ITEMS = ("Contract cases (see Case). A case that is not valid does not refuse the batch: "
+                "it is reported in the batch's `errors`, row by row.")
+
+
+class BatchCaseList(RootModel[list[Any]]):
+    root: list[Any] = Field(min_length=1, description=_BATCH_ITEMS)
+
+
 class BatchCases(BaseModel):
-    cases: list[Case]
-    letter: str | None = None
+    model_config = ConfigDict(extra="forbid")
+    cases: list[Any] = Field(min_length=1, description=_BATCH_ITEMS)
+    letter: str | None = Field(None, min_length=1)
 
 
 class BatchQuery(BaseModel):
-    letter: str | None = Field(None, description="The letter for rows that do not name one: a "
+    letter: str | None = Field(None, min_length=1, description="The letter for rows that do not name one: a "
                                                  "built-in kind (patient, clinician, advocate, "
                                                  "checklist, correction) or a template id.")
 
@@ -228,6 +237,8 @@ class TemplateCheck(BaseModel):
     problems: list[CheckProblem]
     variables: list[CheckVariable]
     parts: list[str] | None = None
+    render_seconds: float | None = Field(None, description="The slowest sample letter's render "
+                                         "(s), when measured against the render budget.")
 
 
 class TemplateVersion(BaseModel):
@@ -295,8 +306,8 @@ class DocxUpload(BaseModel):
 
 
 class TemplateSettings(BaseModel):
-    name: str | None = None
-    description: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=MAX_NAME, pattern=NOT_BLANK)
+    description: str | None = Field(None, max_length=MAX_DESCRIPTION)
     visibility: Visibility | None = None
 
 

@@ -18,7 +18,7 @@ changes. Use a template for a letter with POST /api/v1/appeals?template=<version
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, g, jsonify, request, url_for
 from pydantic import ValidationError
 
 from ...access import current_principal
@@ -27,7 +27,7 @@ from ...letter_templates import check_docx
 from ...services import letter_library as store
 from ...models.templates import LetterTemplate, TemplateVersion
 from . import api
-from .bodies import json_error as _error
+from .bodies import iso_utc, json_error as _error
 from .openapi import DOCX_MIMETYPE, Binary, document
 from .schemas import (
     DocxQuery, DocxUpload, LetterTemplate as TemplateOut, TemplateCheck, TemplateList,
@@ -48,7 +48,7 @@ def _uploaded():
 
 def version_json(version: TemplateVersion, with_report: bool = False) -> dict:
     data = {"id": version.id, "number": version.number, "filename": version.filename,
-            "created_at": version.created_at.isoformat() if version.created_at else None,
+            "created_at": iso_utc(version.created_at),
             "preview_status": version.preview_status}
     if with_report:
         data["check"] = version.check_report
@@ -61,7 +61,7 @@ def template_json(template: LetterTemplate, principal, full: bool = False) -> di
         "id": template.id, "name": template.name, "description": template.description,
         "visibility": template.visibility, "based_on": template.based_on,
         "mine": store.can_edit(principal, template),
-        "updated_at": template.updated_at.isoformat() if template.updated_at else None,
+        "updated_at": iso_utc(template.updated_at),
         "current_version": version_json(current, with_report=full) if current else None,
         "links": {"self": url_for("api.get_template", template_id=template.id),
                   "docx": url_for("api.get_template_docx", template_id=template.id),
@@ -95,7 +95,8 @@ def check_template():
     data, _, problem = _uploaded()
     if problem:
         return problem
-    return jsonify(check_docx(data).to_json())
+    return jsonify(check_docx(data, render_budget=current_app.config["LETTER_RENDER_SECONDS"])
+                   .to_json())
 
 
 @api.post("/templates")
@@ -108,12 +109,15 @@ def create_template():
     if problem:
         return problem
     principal = current_principal()
+    visibility = request.form.get("visibility", store.PRIVATE)
+    if visibility not in store.VISIBILITIES:  # "" too: what is sent must be one of them
+        message = f"choose one of {', '.join(store.VISIBILITIES)}"
+        return _error(422, message, errors=[{"field": "visibility", "message": message}])
     try:
         template, report = store.create_template(
-            principal, name=request.form.get("name") or filename.rsplit(".", 1)[0],
+            principal, name=request.form.get("name", "").strip() or filename.rsplit(".", 1)[0],
             description=request.form.get("description", ""),
-            visibility=request.form.get("visibility") or "private", filename=filename,
-            data=data)
+            visibility=visibility, filename=filename, data=data)
     except store.TemplateInputError as exc:
         return _error(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}])
     except store.TemplateRejected as exc:
@@ -139,7 +143,7 @@ def list_templates():
     })
 
 
-@api.get("/templates/<template_id>")
+@api.get("/templates/<record_id:template_id>")
 @document("One template with its versions and check report", tag="templates",
           responses={200: TemplateOut, 404: _NOT_FOUND})
 def get_template(template_id: str):
@@ -149,7 +153,7 @@ def get_template(template_id: str):
     return jsonify(template_json(template, current_principal(), full=True))
 
 
-@api.patch("/templates/<template_id>")
+@api.patch("/templates/<record_id:template_id>")
 @document("Rename, describe or share a template (owner only)", tag="templates",
           json=TemplateSettings,
           responses={200: TemplateOut, 400: "Not a JSON object.", 403: _NOT_YOURS,
@@ -173,7 +177,7 @@ def update_template(template_id: str):
     return jsonify(template_json(template, current_principal(), full=True))
 
 
-@api.delete("/templates/<template_id>")
+@api.delete("/templates/<record_id:template_id>")
 @document("Delete a template and all its versions (owner only)", tag="templates",
           responses={204: None, 403: _NOT_YOURS, 404: _NOT_FOUND})
 def delete_template(template_id: str):
@@ -186,7 +190,7 @@ def delete_template(template_id: str):
     return "", 204
 
 
-@api.post("/templates/<template_id>/versions")
+@api.post("/templates/<record_id:template_id>/versions")
 @document("Upload a new version (owner only)", tag="templates", form=DocxUpload,
           responses={201: TemplateStored, 400: "No file was sent.", 403: _NOT_YOURS,
                      404: _NOT_FOUND, 422: "Refused: `check` says why."})
@@ -208,14 +212,14 @@ def add_template_version(template_id: str):
     return response
 
 
-@api.get("/templates/<template_id>/docx")
+@api.get("/templates/<record_id:template_id>/docx")
 @document("Download the template's .docx", tag="templates", query=DocxQuery,
           responses={200: Binary(DOCX_MIMETYPE, "The .docx."), 404: _NOT_FOUND})
 def get_template_docx(template_id: str):
     template, problem = _visible_or_404(template_id)
     if problem:
         return problem
-    number = request.args.get("version", type=int)
+    number = g.api_query.version
     version = store.version_of(template, number)
     if version is None:
         return _error(404, f"this template has no version {number}")
@@ -228,7 +232,7 @@ def _preview_json(version: TemplateVersion) -> dict:
             "preview": version.preview}
 
 
-@api.get("/templates/<template_id>/preview")
+@api.get("/templates/<record_id:template_id>/preview")
 @document("The current version's preview against the sample cases", tag="templates",
           responses={200: TemplatePreview, 404: _NOT_FOUND})
 def get_template_preview(template_id: str):
@@ -238,7 +242,7 @@ def get_template_preview(template_id: str):
     return jsonify(_preview_json(template.current_version))
 
 
-@api.post("/templates/<template_id>/preview")
+@api.post("/templates/<record_id:template_id>/preview")
 @document("Render the preview again (owner only)", tag="templates",
           responses={202: TemplatePreview, 403: _NOT_YOURS, 404: _NOT_FOUND})
 def render_template_preview(template_id: str):
