@@ -141,19 +141,21 @@ def _letter_lines(bundle: Bundle, rng: random.Random, layout: int) -> list[str]:
     }
     patient = (case.get("patient") or {}).get("name", "Synthetic Member")
     member = (case.get("patient") or {}).get("member_id", "SYN000000")
+    born = _born(case)
     if layout == 0:
         lines = [payer, "Utilization Management", "", f"Date: {notice_text}", "",
-                 f"Member: {patient}", f"Member ID: {member}", f"Reference number: {reference}",
+                 f"Member: {patient}", f"Member ID: {member}", *born, f"Reference number: {reference}",
                  f"Service requested: {service_name} (CPT {cpt})", "Decision: Denied", "",
                  "Why we made this decision:", reason, "", f"Denial code: {code}"]
     elif layout == 1:
         lines = ["NOTICE OF ADVERSE DETERMINATION", f"Health plan: {payer}",
                  f"Notice date: {notice_text}", f"Case number: {reference}",
-                 f"Patient: {patient}", f"Procedure: {cpt} - {service_name}",
+                 f"Patient: {patient}", *born, f"Procedure: {cpt} - {service_name}",
                  f"CARC/RARC: {code}", "", "Reason for denial:", reason]
     else:
         lines = ["Notice of Denial of Medical Coverage", f"Plan name: {payer}",
-                 f"Date of notice: {notice_text}", f"Authorization #: {reference}",
+                 f"Date of notice: {notice_text}", f"Member: {patient}", *born,
+                 f"Authorization #: {reference}",
                  f"Requested service: {service_name}, CPT code {cpt}", "",
                  f"We denied this request. Reason: {reason}", f"Reason code: {code}"]
     if reviewer_line:
@@ -165,8 +167,23 @@ def _letter_lines(bundle: Bundle, rng: random.Random, layout: int) -> list[str]:
     return lines
 
 
+def _born(case: dict) -> list[str]:
+    """The patient's date of birth as a letter prints it (from the age where only that is typed:
+    a person copying the letter would type the date)."""
+    patient = case.get("patient") or {}
+    if patient.get("date_of_birth"):
+        return [f"Date of birth: {patient['date_of_birth']}"]
+    if patient.get("age") is not None:
+        notice = dt.date.fromisoformat((case.get("denial") or {}).get("notice_date") or "2026-11-20")
+        born = dt.date(notice.year - patient["age"] - 1, notice.month, 1) + dt.timedelta(days=45)
+        patient["date_of_birth"] = born.isoformat()
+        del patient["age"]
+        return [f"Date of birth: {born.isoformat()}"]
+    return []
+
+
 def _record_sections(case: dict) -> list[tuple[str, str | None, str]]:
-    return [(_heading_for(note.get("source") or ""), note.get("date"), note["text"])
+    return [(note.get("source") or "Office Visit", note.get("date"), note["text"])
             for note in case.get("documentation", [])]
 
 
@@ -212,11 +229,13 @@ def make_bundles(directory: Path, seed: int = 13) -> list[Bundle]:
             _write_docx(bundle.letter_docx, _letter_lines(bundle, rng, len(bundles) % 3))
         if case.get("documentation"):
             bundle.records_docx = directory / f"{name}.records.docx"
-            _write_docx(bundle.records_docx, [f"Patient: {(case.get('patient') or {}).get('name', '')}",
-                                              "Medical records", ""], _record_sections(case))
+            _write_docx(bundle.records_docx, ["Medical records", *_born(case)],
+                        _record_sections(case))
         if case.get("original_request"):
             bundle.order_docx = directory / f"{name}.order.docx"
-            _write_docx(bundle.order_docx, ["Imaging Order", "Prior authorization request", "",
+            _write_docx(bundle.order_docx, ["Imaging Order", "Prior authorization request",
+                                            f"Study ordered: {case['service']}",
+                                            f"Insurance: {case.get('payer') or 'Self-pay'}", "",
                                             case["original_request"]])
         bundles.append(bundle)
     sources = [path for b in bundles for path in (b.letter_docx, b.records_docx, b.order_docx) if path]

@@ -38,7 +38,7 @@ _SECTION_END = re.compile(
     r"reviewed by|how to appeal|your right|you may|you have|you must|as a |if you|your plan|"
     r"send |mail |fax|phone|sincerely|medical director|member|patient|reference|case|"
     r"authori[sz]ation|notice|date|plan|health plan|procedure|service)", re.I)
-_PLAN_LABEL = re.compile(r"^(?:health plan|plan name|plan|insurer|insurance company|"
+_PLAN_LABEL = re.compile(r"^(?:health plan|plan name|plan|insurer|insurance(?: company)?|"
                          r"your plan|plan de salud)\s*:\s*(?P<rest>.+)$", re.I)
 _PAYERISH = re.compile(r"\b(health|care|plan|insurance|cigna|aetna|humana|anthem|blue|united|"
                        r"kaiser|molina|centene|ambetter|wellcare|medicaid|medicare)", re.I)
@@ -99,6 +99,33 @@ def read_denial_letter(document: ExtractedDocument) -> list[ReadField]:
         for name, value, used in reader(lines):
             add(name, value, used)
     return fields
+
+
+_PATIENT = [
+    ("patient.name", re.compile(r"^(?:member|patient|member name|patient name|paciente)\s*:\s*(?P<rest>[^\d:]{3,80})$", re.I)),
+    ("patient.member_id", re.compile(r"^(?:member|subscriber|patient) (?:id|number|#)\s*[:#]?\s*(?P<rest>[A-Z0-9-]{4,})\s*$", re.I)),
+    ("patient.date_of_birth", re.compile(r"^(?:date of birth|dob|birth date|fecha de nacimiento)\s*[:#]?\s*(?P<rest>.+)$", re.I)),
+]
+
+
+def read_patient(document: ExtractedDocument) -> list[ReadField]:
+    """Who the document is about: name, member id, date of birth, where a label gives them."""
+    found: list[ReadField] = []
+    for name, pattern in _PATIENT:
+        for line in document.lines[:40]:
+            match = pattern.match(line.text)
+            if not match:
+                continue
+            value = match["rest"].strip()
+            if name == "patient.date_of_birth":
+                date = first_date(value)
+                if not date:
+                    continue
+                value = date[0].isoformat()
+            found.append(ReadField(name=name, value=value, snippet=line.text, document=document.name,
+                                   page=line.page, confidence=line.confidence))
+            break
+    return found
 
 
 def _notice_date(lines: list[Line]):
@@ -167,6 +194,16 @@ def _join_wrapped(parts: list[str]) -> str:
     """Lines of one paragraph as one string; a word broken at a line's end hyphen is kept whole
     only where the hyphen belongs to the word (provider-directed), so it is kept as written."""
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def labelled_payer(document: ExtractedDocument) -> ReadField | None:
+    """The plan an order or a cover sheet names ("Insurance: ...")."""
+    for line in document.lines[:30]:
+        match = _PLAN_LABEL.match(line.text)
+        if match:
+            return ReadField(name="payer", value=match["rest"].strip(), snippet=line.text,
+                             document=document.name, page=line.page, confidence=line.confidence)
+    return None
 
 
 def _payer(lines: list[Line]):
