@@ -123,7 +123,7 @@ def skew_angle(gray) -> float:
 
     def sharpness(angle: float) -> float:
         turned = ink.rotate(angle, resample=Image.NEAREST, expand=False)
-        rows = list(turned.resize((1, turned.height), Image.BOX).getdata())
+        rows = list(turned.resize((1, turned.height), Image.BOX).tobytes())
         mean = sum(rows) / len(rows)
         return sum((value - mean) ** 2 for value in rows)
 
