@@ -130,3 +130,18 @@ def test_the_order_is_the_original_request(bundles, readings):
     assert reading.documents[0].role == "order"
     assert reading.field("original_request").value == bundle.typed["original_request"]
     assert reading.field("payer").value == bundle.typed["payer"]
+
+
+@pytest.mark.ocr
+def test_a_heic_photo_is_read(bundles, readings, tmp_path):
+    """HEIC (an iPhone's photo) is decoded by pillow-heif, then read like any photo."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    bundle = next(b for b in bundles if b.name == "knee_not_met")
+    path = tmp_path / "letter.heic"
+    Image.open(bundle.files["letter_photo_tilted"]).save(path, "HEIF", quality=60)
+    got = {item.name: item.value for item in read_denial_letter(readings.of(path))}
+    assert got["denial.reference"] == bundle.expected["denial.reference"]
+    assert got["denial.notice_date"] == bundle.expected["denial.notice_date"]
