@@ -98,6 +98,9 @@ def test_api_returns_each_field_with_its_snippet(client, api_headers):
     assert fields["deadline"]["value"] == "180 days"
     assert [d["role"] for d in body["documents"]] == ["denial letter", "records"]
     assert len(body["notes"]) == 3 and body["case"]["denial"]["reference"] == "EVC-SYN-0001"
+    from appeals.web.api.schemas import DocumentsReading
+
+    DocumentsReading.model_validate(body)  # the answer is what the OpenAPI document says
 
 
 def test_api_without_files_or_with_nothing_readable(client, api_headers):
