@@ -70,11 +70,13 @@ def register_blueprints(app: Flask) -> None:
     from .web.api import api
     from .web.appeal_pages import appeal_pages
     from .web.bulk import bulk
+    from .web.documents import documents
     from .web.intake import intake
     from .web.letter_library import letter_library
     from .web.organization import organization
 
-    for blueprint in (intake, appeal_pages, bulk, letter_library, auth, organization, api):
+    for blueprint in (intake, documents, appeal_pages, bulk, letter_library, auth, organization,
+                      api):
         app.register_blueprint(blueprint)
     # The JSON API authenticates every request with a bearer token, never a cookie: no CSRF token.
     csrf.exempt(api)

@@ -100,6 +100,14 @@ class Settings(BaseSettings):
     TEMPLATE_PREVIEW_INLINE: bool = False
     TEMPLATE_PREVIEW_IMAGES: bool = True
 
+    # --- Reading uploaded documents (appeals/intake/documents) ------------------------------
+    DOCUMENT_MAX_BYTES: int = 10 * MEBIBYTE  # one file; also capped by MAX_CONTENT_LENGTH
+    DOCUMENT_MAX_FILES: int = 10  # files in one upload
+    DOCUMENT_MAX_PAGES: int = 50  # pages of one PDF
+    DOCUMENT_MAX_PIXELS: int = 60_000_000  # one image (a 12-megapixel phone photo is 12,000,000)
+    DOCUMENT_TIME_LIMIT: float = 120  # seconds to read one file, OCR included; then it is killed
+    DOCUMENT_MEMORY_MB: int = 1536  # the reading child process's memory limit
+
     # --- Privacy -----------------------------------------------------------------------------
     # Days an appeal is kept when its owner has no organization (or it has no owner).
     DEFAULT_RETENTION_DAYS: int = 90

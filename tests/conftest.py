@@ -38,6 +38,11 @@ REQUIREMENTS = {
         lambda: shutil.which("soffice") is not None,
         "LibreOffice is not installed (apt-get install libreoffice-writer-nogui)",
     ),
+    "ocr": (
+        lambda: shutil.which("tesseract") is not None,
+        "Tesseract OCR is not installed (apt-get install tesseract-ocr tesseract-ocr-eng "
+        "tesseract-ocr-spa tesseract-ocr-osd)",
+    ),
     "chromium": (
         _chromium_ready,
         "Chromium or playwright is not installed (apt-get install chromium; pip install playwright)",

@@ -24,4 +24,4 @@ cli = FlaskGroup(
 )
 
 # Imported for their side effect of adding commands to `cli`.
-from . import accounts, bulk, letters, match, service, templates  # noqa: E402,F401
+from . import accounts, bulk, documents, letters, match, service, templates  # noqa: E402,F401

@@ -6,3 +6,4 @@ from .audit import AuditEvent  # noqa: F401
 from .appeals import Appeal, Letter  # noqa: F401
 from .templates import LetterTemplate, TemplatePreviewPage, TemplateVersion  # noqa: F401
 from .batches import Batch, BatchRow, ColumnMapping  # noqa: F401
+from .documents import DocumentDraft  # noqa: F401

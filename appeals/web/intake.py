@@ -105,6 +105,18 @@ def _render(form: IntakeForm, library, service, status: int = 200, notice: str |
 def start():
     library = _library()
     if request.method == "GET":
+        if request.args.get("draft"):
+            # Hook for "Start from your documents" (appeals/web/documents.py): the fields the
+            # person confirmed there fill the form; they still check it and submit it here.
+            from .documents import intake_form_data
+
+            formdata = intake_form_data(request.args["draft"])
+            if formdata is not None:
+                service = _resolve(library, formdata.get("service"))
+                form = _form(library, service, formdata=formdata)
+                if service is not None:
+                    form.questions_for.data = service.id
+                return _render(form, library, service)
         form = _form(library, None, formdata=None)
         if request.args.get("mode") == MODE_CHECK:
             form.mode.data = MODE_CHECK

@@ -89,6 +89,21 @@ def make_appeal(principal: Principal, *, created_at=None, batch_id=None, row_num
     return appeal
 
 
+def make_document_draft(principal: Principal, *, created_at=None):
+    """What was read from uploaded documents, not yet confirmed."""
+    from appeals.models import DocumentDraft
+
+    draft = DocumentDraft(mode="appeal", reading_json={
+        "documents": [], "notes": [],
+        "fields": [{"name": "denial.reference", "value": "SYN-1", "snippet": "Ref #: SYN-1",
+                    "document": "letter.txt", "page": 1, "confidence": 100.0,
+                    "low_confidence": False}]})
+    _stamp(draft, principal, created_at)
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
 def make_batch(principal: Principal, *, created_at=None, rows: int = 2, failed_rows: int = 0,
                invalid_rows: int = 0):
     """A finished batch: `rows` valid rows with appeals (the last `failed_rows` of them failed),

@@ -22,7 +22,7 @@ from appeals.models import User
 from conftest import make_user
 
 from .conftest import sign_in
-from .records import make_appeal, make_batch, make_template, principal_of
+from .records import make_appeal, make_batch, make_document_draft, make_template, principal_of
 
 # Variables that are not record ids, with where they are tested instead.
 NOT_RECORD_IDS = {
@@ -52,6 +52,7 @@ class Records:
         template = make_template(principal)
         self.template_id = template.id
         self.version_id = template.current_version_id
+        self.draft_id = make_document_draft(principal).id
         token, self.plain_token = create_token(owner, "owner's script")
         self.token_id = token.id
         self.member_id = None
@@ -74,6 +75,7 @@ RECORD_FACTORIES = {
     "token_id": lambda r: r.token_id,
     "invitation_id": lambda r: r.invitation_id,
     "user_id": lambda r: r.member_id,
+    "draft_id": lambda r: r.draft_id,
 }
 
 

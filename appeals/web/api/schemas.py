@@ -313,3 +313,54 @@ class TemplateSettings(BaseModel):
 
 class DocxQuery(BaseModel):
     version: int | None = Field(None, description="A version number (default: current).")
+
+
+# --- documents read (POST /api/v1/documents) -------------------------------------------------
+
+
+class DocumentsUpload(BaseModel):
+    file: list[bytes] = Field(description="One or more files: PDF, PNG, JPEG, HEIC, DOCX or TXT "
+                                          "(repeat the field for each).")
+
+
+class DocumentRead(BaseModel):
+    name: str
+    role: Literal["denial letter", "order", "records", "refused"]
+    method: str | None = Field(None, description="text layer, ocr, text layer + ocr, docx, plain text")
+    pages: int
+    lines: int
+    warnings: list[str]
+    error: str | None = Field(None, description="Why the file was refused.")
+
+
+class FieldRead(BaseModel):
+    name: str = Field(description="The case's field: denial.notice_date, denial.reference, "
+                                  "denial.code, denial.text, payer, denial.reviewer, service, "
+                                  "study.cpt, study.side, study.contrast, plan_type, "
+                                  "denial.appeal_address, denial.appeal_fax, deadline, "
+                                  "original_request, patient.name, patient.member_id, "
+                                  "patient.date_of_birth")
+    value: str | int | float | None
+    snippet: str = Field(description="The text the value was read from.")
+    document: str
+    page: int
+    confidence: float = Field(description="0-100; 100 for a text layer.")
+    low_confidence: bool
+
+
+class NoteRead(BaseModel):
+    text: str
+    date: dt.date | None
+    source: str
+    document: str
+    page: int
+    confidence: float
+    low_confidence: bool
+
+
+class DocumentsReading(BaseModel):
+    documents: list[DocumentRead]
+    fields: list[FieldRead]
+    notes: list[NoteRead]
+    case: dict = Field(description="The case built from everything read, unconfirmed: check and "
+                                   "correct it (plan_type is often absent) before POST /appeals.")
