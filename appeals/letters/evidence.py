@@ -20,7 +20,7 @@ KIND_WORDS = {
     "red_flag": "red flag (waives the waiting period)",
     "conservative_care": "conservative treatment",
     "follow_up": "re-evaluation after treatment",
-    "prior_imaging": "prior imaging",
+    "prior_imaging": "earlier imaging or test",
     "clinical_finding": "clinical finding",
 }
 STATUS_WORDS = {
@@ -34,7 +34,8 @@ OBTAIN_FROM = {
                          "therapist or chiropractor (their visit notes with dates)",
     "follow_up": "your treating clinician (a follow-up visit or documented contact after the "
                  "treatment, saying how you responded)",
-    "prior_imaging": "the clinician who orders the X-ray, and the imaging center for its report",
+    "prior_imaging": "the clinician who orders the earlier test the criteria name (an X-ray, a treadmill "
+                     "ECG, a home sleep test, a mammogram), and the center that does it for its report",
     "clinical_finding": "your treating clinician (an exam that records the finding)",
 }
 
