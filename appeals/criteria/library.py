@@ -132,14 +132,22 @@ class Library:
         return all(w in names for w in words)
 
     def resolve(self, text: str) -> Service | None:
-        """The service a CPT code, criteria id or plain name means, or None."""
+        """The service a CPT code, criteria id or plain name means, or None (also when the words
+        fit several different examinations: "heart scan" is a nuclear test, an echo or a CT)."""
         found = self.candidates(text)
         if len(found) > 1:
             # A shared code or name: let the words pick (e.g. "CT head after a fall").
             for service in found:
                 if any(self.concepts[c].regex.search(text) for c in service.selected_by):
                     return service
+            if self.unrelated(found):
+                return None
         return found[0] if found else None
+
+    @staticmethod
+    def unrelated(found: list[Service]) -> bool:
+        """Several services that share no CPT code: different examinations, not namesakes."""
+        return len(found) > 1 and not set.intersection(*(set(s.codes) for s in found))
 
     def _scored(self, words: str) -> list[tuple[int, Service]]:
         padded = f" {words} "

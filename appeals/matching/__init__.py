@@ -73,6 +73,8 @@ def choose_service(library: Library, case: Case) -> Service | None:
                 parsed = parsed or tx.ParsedText(notes)
                 if not parsed.is_negated(m.start(), m.end()):
                     return service
+    if library.unrelated(found):
+        return None  # "heart scan": the notes do not say which examination; no criteria rather than a guess
     return next((s for s in found if not s.selected_by), found[0])
 
 
