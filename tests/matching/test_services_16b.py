@@ -53,3 +53,29 @@ def test_the_red_flags_the_criteria_have_are_exercised(scored):
     for service in ("spect_mpi", "stress_echo", "ccta"):
         assert (service, "emergency") in urgent, service
     assert ("polysomnography", "expedited") in urgent
+
+
+@pytest.mark.parametrize("text, category", [
+    ("The patient can exercise; a treadmill test should be done first.", "medical_necessity"),
+    ("A home sleep apnea test must be tried first.", "medical_necessity"),
+    ("Low pretest probability; an exercise treadmill ECG is the appropriate first test.", "medical_necessity"),
+    ("Aetna CPB 0228: criteria not met.", "medical_necessity"),
+    ("The information does not show 12 weeks of medical therapy.", "missing_information"),
+    ("Precertification absent for the PET/CT performed 9/1/2026.", "no_authorization"),
+])
+def test_denials_of_the_new_services_are_classified(text, category):
+    from appeals.criteria import load_library
+    from appeals.matching.denial import classify
+    from appeals.contract import Denial
+    import datetime as dt
+
+    assert classify(Denial(notice_date=dt.date(2026, 1, 5), text=text), load_library()).result.category == category
+
+
+def test_every_source_of_the_new_services_says_what_was_read():
+    from appeals.criteria import load_library
+
+    for service_id in SERVICES:
+        for source in load_library().get(service_id).sources:
+            assert source.note and "read" in source.note.lower(), (service_id, source.id)
+            assert source.url.startswith("https://") and source.checked.year >= 2026
