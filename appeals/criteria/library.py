@@ -27,6 +27,16 @@ _CONTRAST_WORDS = re.compile(r"\b(?:with(?:out)?|contrast|and|or|plus|\+|of|the|
 _GENERIC_NAME_WORDS = {"ct", "cat", "mri", "mr", "scan", "of", "the", "a", "an", "without", "with", "w", "o"}
 _INDICATION_WORDS = {"headache", "headaches", "trauma", "injury", "fall"}
 
+# The words that name each modality (a PET/CT names CT too, so CT is among PET's own words).
+_MODALITY_WORDS = {
+    "mri": (" mri ", " mr ", " magnetic "),
+    "ct": (" ct ", " cat ", " computed "),
+    "pet": (" pet ", " positron ", " ct "),
+    "nuclear": (" spect ", " nuclear ", " mpi ", " perfusion "),
+    "echo": (" echo ", " echocardiogram ", " echocardiography "),
+    "sleep_study": (" polysomnography ", " polysomnogram ", " psg ", " sleep study "),
+}
+
 
 def _region_words(service: Service) -> set[str]:
     return {w for r in service.region for w in _normalize(r).split()}
@@ -102,11 +112,12 @@ class Library:
             found += [s for s in self._codes.get(code, []) if s not in found]
         if found:
             return found
-        if self.other_exams and self.other_exams.search(raw):
-            return []
+        # Another examination named ("MR angiography head") is not one of the library's, unless a
+        # service's own names carry that word ("coronary CT angiography", "PET/CT").
+        others = {m.group(0).lower() for m in self.other_exams.finditer(raw)} if self.other_exams else set()
         words = _normalize(raw)
         key = " ".join(_CONTRAST_WORDS.sub(" ", words).split())
-        if key in self._name_index:
+        if key in self._name_index and self._names_carry(self._name_index[key], others):
             named = self._name_index[key]
             # "CT of the head" names only a modality and a region, which the headache and the
             # trauma criteria share (and their codes): offer both, so the notes decide. "CT head
@@ -119,17 +130,29 @@ class Library:
             if namesakes and set(key.split()) <= (_GENERIC_NAME_WORDS | _region_words(named)) - _INDICATION_WORDS:
                 return [named, *namesakes]
             return [named]
-        return [s for score, s in self._scored(words) if score >= 2]
+        return [s for score, s in self._scored(words) if score >= 2 and self._names_carry(s, others)]
+
+    def _names_carry(self, service: Service, words: set[str]) -> bool:
+        names = " ".join([service.name, *service.aliases]).lower()
+        return all(w in names for w in words)
 
     def resolve(self, text: str) -> Service | None:
-        """The service a CPT code, criteria id or plain name means, or None."""
+        """The service a CPT code, criteria id or plain name means, or None (also when the words
+        fit several different examinations: "heart scan" is a nuclear test, an echo or a CT)."""
         found = self.candidates(text)
         if len(found) > 1:
             # A shared code or name: let the words pick (e.g. "CT head after a fall").
             for service in found:
                 if any(self.concepts[c].regex.search(text) for c in service.selected_by):
                     return service
+            if self.unrelated(found):
+                return None
         return found[0] if found else None
+
+    @staticmethod
+    def unrelated(found: list[Service]) -> bool:
+        """Several services that share no CPT code: different examinations, not namesakes."""
+        return len(found) > 1 and not set.intersection(*(set(s.codes) for s in found))
 
     def _scored(self, words: str) -> list[tuple[int, Service]]:
         padded = f" {words} "
@@ -138,10 +161,10 @@ class Library:
             region = any(f" {_normalize(r)} " in padded for r in s.region)
             if not region:
                 continue
-            modality = {"mri": (" mri ", " mr ", " magnetic "), "ct": (" ct ", " cat ", " computed ")}
-            score = 2 + (1 if any(m in padded for m in modality[s.modality]) else 0)
-            if any(m in padded for other, ms in modality.items() if other != s.modality for m in ms):
-                score -= 2  # the text names the other modality
+            own = _MODALITY_WORDS[s.modality]
+            score = 2 + (1 if any(m in padded for m in own) else 0)
+            if any(m in padded and m not in own for ms in _MODALITY_WORDS.values() for m in ms):
+                score -= 2  # the text names another modality
             if s.selected_by and any(self.concepts[c].regex.search(words) for c in s.selected_by):
                 score += 1
             scored.append((score, s))

@@ -54,10 +54,16 @@ class Concept(_Strict):
     # False: a therapy for one condition (a nasal spray), counted only where a requirement names it
     # in `therapies`, never as the general conservative care a back or joint pathway asks for.
     general: bool = True
-    imaging: Literal["xray", "mri", "ct", "ultrasound", "emg"] | None = None
+    # An earlier study or test a pathway can require first (an x-ray, a treadmill ECG, a home sleep
+    # test, a mammogram): its date and result are read like an imaging report's.
+    imaging: Literal["xray", "mri", "ct", "ultrasound", "emg", "stress_test", "sleep_test",
+                     "mammogram"] | None = None
     # A finding a clinician elicits at the bedside: named at all, found or not ("SLR neg", "5/5"),
     # it shows that the patient was examined in person.
     examined: bool = False
+    # A measured value with a threshold ("lifetime risk 24 %", "nodule 9 mm"): a match counts only
+    # when the last number it contains is at least this.
+    min_value: float | None = None
 
     @field_validator("patterns")
     @classmethod
@@ -276,7 +282,7 @@ class Service(_Strict):
     aliases: list[str] = Field(default_factory=list)
     cpt: list[Code] = Field(min_length=1)
     region: list[str] = Field(default_factory=list)     # body words that name the service
-    modality: Literal["mri", "ct"]
+    modality: Literal["mri", "ct", "pet", "nuclear", "echo", "sleep_study"]
     lateral: bool = False               # a paired body part: left/right must agree
     selected_by: list[str] = Field(default_factory=list)  # concepts that pick it among namesakes
     sources: list[Source] = Field(min_length=1)

@@ -21,7 +21,7 @@ KIND_WORDS = {
     "red_flag": "red flag (waives the waiting period)",
     "conservative_care": "conservative treatment",
     "follow_up": "re-evaluation after treatment",
-    "prior_imaging": "prior imaging",
+    "prior_imaging": "earlier imaging or test",
     "clinical_finding": "clinical finding",
 }
 STATUS_WORDS = {
@@ -42,7 +42,9 @@ OBTAIN_FROM = {
 
 
 # The study a prior-imaging requirement names, in the words of its text (an ultrasound is not an X-ray).
-_STUDY_WORDS = re.compile(r"\b(ultrasound|x-?rays?|radiographs?|CT|MRI|stress test)\b", re.I)
+_STUDY_WORDS = re.compile(r"\b(ultrasound|x-?rays?|radiographs?|CT|MRI|stress test|"
+                          r"treadmill (?:ECG|EKG|test)|exercise (?:ECG|EKG)|"
+                          r"home sleep (?:apnea )?test|mammogram)\b", re.I)
 # A course of treatment a physical therapist or chiropractor gives; other courses (a nasal spray,
 # antibiotics) come from the prescribing clinician alone.
 _THERAPIST_WORDS = re.compile(r"physical therap|chiropract|manipulation|provider-directed|conservative",
@@ -55,8 +57,12 @@ def obtain_from(requirement: RequirementResult) -> str:
     if requirement.kind == "prior_imaging":
         study = _STUDY_WORDS.search(text)
         if study and not study.group(1).lower().startswith(("x", "radio")):
-            word = study.group(1) if study.group(1).isupper() else study.group(1).lower()
-            return f"the clinician who orders the {word}, and the imaging center for its report"
+            word = study.group(1)
+            if word[1:2].islower():  # "Ultrasound" → "ultrasound"; "CT", "treadmill ECG" kept
+                word = word[0].lower() + word[1:]
+            imaging = word.upper() in ("CT", "MRI") or word.lower() in ("ultrasound", "mammogram")
+            where = "imaging center" if imaging else "center that does it"
+            return f"the clinician who orders the {word}, and the {where} for its report"
     if requirement.kind == "conservative_care" and not _THERAPIST_WORDS.search(text):
         return ("the clinician who prescribed the treatment (the visit notes or prescriptions with "
                 "dates, and how you responded)")

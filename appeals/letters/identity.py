@@ -125,9 +125,11 @@ def clinician_context(case: Case) -> ClinicianContext:
 
 def _short_source(source: str) -> str:
     """"eviCore (Evernorth), for Cigna" → "eviCore"; "American College of Radiology (ACR)" →
-    "American College of Radiology"."""
+    "American College of Radiology"; "Centers for Medicare & Medicaid Services" stays whole."""
     short = _BRACKETED.sub(" ", source).split(",")[0].strip()
-    return re.sub(r"\s+for\s+.*$", "", short).strip()
+    # "eviCore for Cigna" names the plan after "for"; "Centers for Medicare & Medicaid Services"
+    # is one name, so only a short tail is the plan's.
+    return re.sub(r"\s+for\s+\S+(?:\s+\S+)?$", "", short).strip()
 
 
 def _acronym(words: str) -> str:

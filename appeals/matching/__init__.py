@@ -73,6 +73,8 @@ def choose_service(library: Library, case: Case) -> Service | None:
                 parsed = parsed or tx.ParsedText(notes)
                 if not parsed.is_negated(m.start(), m.end()):
                     return service
+    if library.unrelated(found):
+        return None  # "heart scan": the notes do not say which examination; no criteria rather than a guess
     return next((s for s in found if not s.selected_by), found[0])
 
 
@@ -144,18 +146,20 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
     variant, payer_label = payer_variant(library, case.payer,
                                          case.denial.text if case.denial else None, case.plan_type)
     pathways = [p for p in service.pathways if p.payer == variant]
+    # The neutral default: the ACR criteria, or the specialty society's for a service ACR does not rate.
+    neutral = service.source(next(p.source for p in service.pathways if p.payer == "acr")).publisher
     if case.plan_type == "medicare_advantage" and payer_label is None and payer_variant(library, case.payer)[1]:
         warnings.append("A Medicare Advantage plan follows Medicare's coverage rules, not its company's "
-                        "commercial guideline, so the neutral American College of Radiology criteria are "
+                        f"commercial guideline, so the neutral {neutral} criteria are "
                         "applied. If the denial letter names a reviewer (for example eviCore), enter it.")
     elif case.payer and payer_label is None:
         warnings.append(f"The library does not know whose criteria \"{case.payer}\" uses, so the neutral "
-                        "American College of Radiology criteria are applied. The denial letter names the "
+                        f"{neutral} criteria are applied. The denial letter names the "
                         "guideline it used (for example eviCore or Carelon); put that name in the payer to "
                         "apply it.")
     if not pathways:
         warnings.append(f"The library has no {payer_label or variant} criteria for {service.name}; "
-                        "the American College of Radiology criteria are applied instead.")
+                        f"the {neutral} criteria are applied instead.")
         pathways = [p for p in service.pathways if p.payer == "acr"]
 
     evaluator = Evaluator(library, service, facts, reference, age)

@@ -80,8 +80,10 @@ class Evaluator:
         results = []
         for req in pathway.requirements:
             results.append(self.requirement(req, pathway, results))
+        # A finding the record denies, or one it defeats ("jogs daily" against "cannot exercise").
         denied = sum(1 for req, r in zip(pathway.requirements, results)
-                     if r.status == "unmet" and req.kind == "clinical_finding" and self._denied(req))
+                     if r.status == "unmet" and req.kind == "clinical_finding"
+                     and (self._denied(req) or any(self.facts.positive(c) for c in req.unless)))
         return PathwayOutcome(pathway, results, list(self.warnings), denied)
 
     def _weighed(self, mention: Mention, counted: bool, why: str | None = None) -> None:

@@ -202,6 +202,8 @@ def attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_s
 
 
 _YEAR = compile_folded(r"\b(?:19[89]\d|20\d\d)\b")
+# What a study would show, not what it showed: "an exercise ECG alone would be non-diagnostic".
+_CONDITIONAL = compile_folded(r"^\s*(?:\w+\s+){0,2}?(?:would|might|could)\s+(?:\w+\s+)?(?:be|show|likely|probably|have been)\b")
 _ORDERED = compile_folded(r"\b(?:ordered|order|plan|will|to obtain|to get|requested|recommend\w*|offered|refer\w*"
                           r"|advised|suggested|discussed|consider\w*|declined|deferred)\b")
 
@@ -222,6 +224,9 @@ def read_study(cid, mention, chunk, when, library: Library) -> Study:
             break
         if study.result:
             break
+    named = library.concepts[cid].regex.search(chunk)
+    if named and _CONDITIONAL.match(fold(chunk[named.end():named.end() + 60])):
+        study.planned, study.result = True, None  # "exercise ECG alone would be non-diagnostic": not done
     if study.result is None and _ORDERED.search(fold(chunk)):
         study.planned = True
     return study

@@ -10,6 +10,7 @@ only the documentation has. Never raises: unreadable text simply yields no facts
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from ..contract import Case
@@ -106,6 +107,8 @@ def extract(case: Case, library: Library, service: Service | None, reference: dt
             compiled = library.concepts[cid]
             concept = compiled.concept
             for m in _matches(compiled, text, spelled, parsed):
+                if concept.min_value is not None and not _reaches(text[m.start():m.end()], concept.min_value):
+                    continue  # "lifetime risk 14 %" names the measure but not the threshold
                 sentence = parsed.sentence_at(m.start())
                 if sentence is None:
                     continue
@@ -233,6 +236,15 @@ class _Found:
 
     def end(self) -> int:
         return self.stop
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _reaches(matched: str, threshold: float) -> bool:
+    """The last number of a measured finding ("Tyrer-Cuzick v8 lifetime risk 23.5%") is its value."""
+    numbers = _NUMBER.findall(matched)
+    return bool(numbers) and float(numbers[-1]) >= threshold
 
 
 def _matches(compiled, text: str, spelled, parsed: tx.ParsedText) -> list:

@@ -74,6 +74,10 @@ _POST_NOT_DONE = compile_folded(
 _POST_DENIED = compile_folded(
     r"^[\s:,-]*(?:syndrome\s+|sign\s+|test\s+)?(?:(?:was|were|is|are|has been|have been)\s+)?"
     r"(?:negative|ruled out|denied|absent\b)")
+# A new list item that opens with "negative" names its own subject: "witnessed apneas, negative home
+# sleep test" denies the test, not the apneas.
+_NEXT_ITEM_NEGATIVE = compile_folded(
+    r"^\s*[,;]\s*negative\s+(?!for\b|bilat\w*|on\b|in\b|at\b|to\b|x\b|today\b|throughout\b|again\b|as\b)[a-z]")
 
 
 @dataclass
@@ -173,7 +177,7 @@ class ParsedText:
         after = self.folded[end:sentence.end]
         if _POST_NOT_DONE.match(after):
             return True
-        return bool(result_words_deny and _POST_DENIED.match(after))
+        return bool(result_words_deny and _POST_DENIED.match(after) and not _NEXT_ITEM_NEGATIVE.match(after))
 
 
 # ---------------------------------------------------------------------------------------------

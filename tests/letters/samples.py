@@ -191,10 +191,10 @@ def knee_ready_pair():
 
 
 def no_criteria_pair():
-    case = lumbar_case("other", service="PET scan", documentation=[])
+    case = lumbar_case("other", service="Bone scan", documentation=[])
     result = MatchResult.model_validate({
         "outcome": "no_criteria", "urgency": "standard",
-        "service": {"id": None, "name": "PET scan", "codes": []},
+        "service": {"id": None, "name": "Bone scan", "codes": []},
         "denial": {"category": "other"},
         "deadline": {"date": "2026-05-01", "days": 60, "counted_from": "2026-03-02",
                      "basis": "60 days from the notice date"},

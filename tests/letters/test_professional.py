@@ -165,10 +165,10 @@ def test_outside_the_library_the_denials_reasons_are_the_checklist():
     result = match_case(case, today=dt.date(2026, 12, 1))
     assert result.outcome == "no_criteria"
     text = docx_text(render_letter(case, result, kind="patient", today=dt.date(2026, 12, 1)))
-    assert "CT of the abdomen and pelvis with contrast" in text
-    assert "74177 (CPT 74177)" not in text
+    assert "MRI of the abdomen with and without contrast" in text
+    assert "74183 (CPT 74183)" not in text
     assert "ALT 182 U/L" in text and "nondiagnostic" in text
-    assert "findings requiring CT" in text and "Not in the records supplied." in text
+    assert "findings requiring MRI" in text and "Not in the records supplied." in text
     assert "can I still get the scan" not in text  # a patient's question is not evidence
 
 

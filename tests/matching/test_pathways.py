@@ -11,6 +11,7 @@ import pytest
 
 from appeals.criteria import load_library
 
+from . import pathway_cases_16b
 from .helpers import make_case, run
 
 CIGNA, UHC, ANTHEM, AETNA = "Cigna", "UnitedHealthcare", "Anthem", "Aetna"
@@ -126,6 +127,7 @@ CASES = [
     ("mri_hip", "acr_impingement", None, None, ["Positive FADIR test. Hip x-rays obtained."]),
     ("mri_hip", "acr_osteonecrosis", None, None, ["Hip pain on long-term prednisone. Hip x-rays normal."]),
 ]
+CASES += pathway_cases_16b.CASES
 
 
 @pytest.mark.parametrize("service, pathway, payer, age, notes", CASES,
