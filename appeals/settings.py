@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     SWEEP_INTERVAL: float = 60
     STUCK_RENDERING_AFTER: float | None = None
     STUCK_QUEUED_AFTER: float = 900
+    # Worker health (appeals/heartbeat.py): each worker probes its own pool this often (seconds)
+    # and is replaced when a probe waits this long while no task starts, ends or runs.
+    WORKER_PROBE_INTERVAL: float = 5
+    WORKER_STUCK_AFTER: float = 30
+    # None: <instance>/heartbeat; where workers leave the state the probes read.
+    WORKER_HEARTBEAT_DIR: str | None = None
 
     # --- Bulk --------------------------------------------------------------------------------
     BULK_MAX_BYTES: int = 10 * MEBIBYTE  # also capped by MAX_CONTENT_LENGTH
@@ -160,6 +166,8 @@ class Settings(BaseSettings):
             self.EMBEDDED_BROKER_URL = "sqla+sqlite:///" + os.path.join(instance, "broker.sqlite")
         if self.BEAT_SCHEDULE_FILE is None:
             self.BEAT_SCHEDULE_FILE = os.path.join(instance, "celerybeat-schedule")
+        if self.WORKER_HEARTBEAT_DIR is None:
+            self.WORKER_HEARTBEAT_DIR = os.path.join(instance, "heartbeat")
         if self.STUCK_RENDERING_AFTER is None:
             self.STUCK_RENDERING_AFTER = self.LETTER_TIME_LIMIT + 30
         if self.RATELIMIT_STORAGE_URI is None:

@@ -107,6 +107,7 @@ class ServiceConfig:
             "EMBEDDED_BROKER_URL": f"sqla+sqlite:///{self.directory / 'broker.sqlite'}",
             "CELERY_QUEUE": self.queue,
             "BEAT_SCHEDULE_FILE": str(self.directory / "celerybeat-schedule"),
+            "WORKER_HEARTBEAT_DIR": str(self.directory / "heartbeat"),
         }
         config.update(self.extra)
         return config
@@ -142,8 +143,9 @@ class WorkerProcess:
     """A real `celery -A worker worker` process (its own process group, so it can be killed whole)."""
 
     def __init__(self, config: ServiceConfig, *, concurrency: int = 1, beat: bool = False,
-                 name: str | None = None):
+                 name: str | None = None, takes: str = "all"):
         self.config = config
+        self.takes = takes  # "all", "appeals" (the main queue) or "batches" (the bulk one)
         self.concurrency = concurrency
         self.beat = beat
         self.name = name or f"w{uuid.uuid4().hex[:8]}"
@@ -160,7 +162,7 @@ class WorkerProcess:
         command = [
             sys.executable, "-m", "celery", "-A", self.entry, "worker",
             "--loglevel", "INFO", "--concurrency", str(self.concurrency), "--pool", "prefork",
-            "--hostname", f"{self.name}@%h", "--queues", self.config.queue,
+            "--hostname", f"{self.name}@%h", "--queues", ",".join(self.queues),
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
         self._log = open(self.log_path, "ab")
@@ -179,6 +181,11 @@ class WorkerProcess:
             )
         return self
 
+    @property
+    def queues(self) -> list[str]:
+        main, bulk = self.config.queue, f"{self.config.queue}.bulk"
+        return {"all": [main, bulk], "appeals": [main], "batches": [bulk]}[self.takes]
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
@@ -193,12 +200,13 @@ class WorkerProcess:
         raise TimeoutError(f"worker not ready after {timeout} s:\n{self.log()}")
 
     def child_pids(self) -> list[int]:
-        """The pool's child processes (the ones running tasks)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            return []
+        """The pool's child processes (the ones running tasks), whichever of the main process's
+        threads forked them (the embedded broker's classic pool forks from its own thread)."""
+        pids = []
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            with contextlib.suppress(OSError, ValueError):
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+        return pids
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children), like a machine dying."""
