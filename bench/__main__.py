@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["matching", "letters", "service", "bulk"]
+MODULES = ["matching", "letters", "service", "bulk", "load"]
 
 
 def main(names: list[str]) -> int:

@@ -32,7 +32,8 @@ def _consume_own_probe_queue(sender, instance, **_):
 
 @worker_ready.connect
 def _start_watchdog(sender, **_):
-    watchdog = Watchdog(celery, flask_app.config, sender.hostname)
+    watchdog = Watchdog(celery, flask_app.config, sender.hostname,
+                        getattr(sender, "controller", None))
     _watchdogs.append(watchdog)
     watchdog.start()
 

@@ -4,8 +4,8 @@ when the pool has stopped taking work, kills the pool and ends the worker so wha
 
 How stuck is judged, and the files it leaves, are in appeals/heartbeat.py. Ending the worker:
 the pool children are SIGKILLed (their tasks go back: acks_late, reject_on_worker_lost), then a
-cold shutdown hands the unacknowledged messages back to the broker; if even that hangs, the
-process exits anyway after EXIT_GRACE seconds.
+cold shutdown hands the unacknowledged messages back to the broker and the process exits; if even
+that hangs, it exits anyway after EXIT_GRACE seconds.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ def pool_child_pids() -> list[int]:
 
 
 class Watchdog(threading.Thread):
-    def __init__(self, celery, config, hostname: str):
+    def __init__(self, celery, config, hostname: str, controller=None):
         super().__init__(name="pool-watchdog", daemon=True)
         self.celery = celery
+        self.controller = controller  # Celery's WorkController (its pool is ended on healing)
         self.hostname = hostname
         self.directory = heartbeat.worker_dir(config["WORKER_HEARTBEAT_DIR"], hostname)
         self.queue = probe_queue(config, hostname)
@@ -78,6 +79,11 @@ class Watchdog(threading.Thread):
     def heal(self, reason: str) -> None:
         log.error("worker %s: its pool makes no progress (%s); restarting the worker",
                   self.hostname, reason)
+        pool = getattr(self.controller, "pool", None)
+        if pool is not None:
+            # A cold shutdown stops the consumer first (handing its unacknowledged messages back
+            # to the broker), then ends the pool: a stuck pool's end can hang, so it is the exit.
+            pool.terminate = pool.stop = lambda *_, **__: os._exit(EXIT_STUCK)
         for pid in pool_child_pids():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
