@@ -28,11 +28,12 @@ class RedisServer:
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.directory / "redis.log", "ab")
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
              str(self.directory), "--appendonly", "yes", "--appendfsync", "always",
              "--save", ""],
-            stdout=open(self.directory / "redis.log", "ab"), stderr=subprocess.STDOUT,
+            stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -46,6 +47,8 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()  # SHUTDOWN: the append-only file is complete
             self.process.wait(timeout=20)
+        if self.process:
+            self._log.close()
 
     def restart(self, down_for: float = 2.0) -> None:
         self.stop()

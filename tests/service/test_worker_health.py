@@ -87,3 +87,27 @@ def test_batches_have_their_own_queue_and_beat_runs_the_sweeps_itself():
     assert conf.beat_scheduler.endswith(":SweepingScheduler")
     assert {"appeals.sweep_stuck", "appeals.bulk.sweep"} == RUN_IN_BEAT
     assert issubclass(SweepingScheduler, PersistentScheduler)
+
+
+def test_the_supervisor_replaces_a_worker_that_stays_unhealthy_and_restarts_one_that_exits(
+        tmp_path, monkeypatch):
+    from appeals.cli import supervisor as supervision
+    from support.workers import wait_for
+
+    monkeypatch.setattr(supervision, "UNHEALTHY_GRACE", 1.0)
+    sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+    stuck = supervision.Child("worker", sleeper, heartbeat_dir=tmp_path / "w")
+    quitter = supervision.Child("beat", [sys.executable, "-c", "pass"])
+    supervisor = supervision.Supervisor([stuck, quitter], status_max_age=30)
+    supervisor.start()
+    try:
+        first = stuck.process.pid
+        heartbeat.write_status(stuck.heartbeat_dir, False, "a probe has waited 40 s")
+        wait_for(lambda: stuck.restarts == 1, timeout=30, message="the stuck worker replaced")
+        assert stuck.process.pid != first
+        assert not os.path.exists(f"/proc/{first}/cmdline") or \
+            b"Z" in open(f"/proc/{first}/stat", "rb").read().split()[2]
+        wait_for(lambda: quitter.restarts >= 1, timeout=30, message="the exited one restarted")
+    finally:
+        supervisor.stop(timeout=5)
+    assert stuck.process.poll() is not None and quitter.process.poll() is not None
