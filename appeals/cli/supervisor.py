@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -128,3 +129,5 @@ class Supervisor:
                 if child.process is not None:
                     self._kill_group(child)  # a straggler, or a pool child left behind
                     child.process.wait()
+                if child.heartbeat_dir is not None:  # named after this run: not needed again
+                    shutil.rmtree(child.heartbeat_dir, ignore_errors=True)
