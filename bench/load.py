@@ -1,5 +1,6 @@
 """Load: 20 appeals a second for 5 minutes through the distributed shape (gunicorn, Redis,
-PostgreSQL, the workers `docker compose` runs: one for single appeals, one for everything), from
+PostgreSQL, the workers `docker compose` runs: one process for single appeals, two for everything),
+from
 a bounded open-loop client on 127.0.0.1. Reports POST -> letter ready (the job's finished_at),
 median and 95th percentile, and every error, as one line.
 
@@ -44,7 +45,7 @@ def measure(seconds: float = SECONDS, rate: float = RATE_PER_SECOND) -> dict:
             _, token = create_token(make_user("load@example.test", "Load Clinic"), "load")
         port = _free_port()
         with running_worker(config, concurrency=1, takes="appeals", name="appeals"), \
-                running_worker(config, concurrency=1, name="all"), _web(config, port):
+                running_worker(config, concurrency=2, name="all"), _web(config, port):
             _wait_all(app, [_post(port, token)[0] for _ in range(10)])  # warm up
 
             posted: dict[str, float] = {}
