@@ -1,8 +1,7 @@
 """Load: 20 appeals a second for 5 minutes through the distributed shape (gunicorn, Redis,
-PostgreSQL, the workers `docker compose` runs: one process for single appeals, two for everything),
-from
-a bounded open-loop client on 127.0.0.1. Reports POST -> letter ready (the job's finished_at),
-median and 95th percentile, and every error, as one line.
+PostgreSQL, the workers `docker compose` runs: one process for single appeals, two for
+everything), from a bounded open-loop client on 127.0.0.1. Reports POST -> letter ready (the
+job's finished_at), median and 95th percentile, and every error, as one line.
 
     python -m bench load                    # the full 5 minutes
     APPEALS_LOAD_SECONDS=30 python -m bench load
