@@ -2,6 +2,8 @@
 `appeals run` and a distributed setup run ``celery -A worker beat`` once instead). The tasks and
 the beat schedule live in appeals/tasks.py; the pool's watchdog in worker/watchdog.py."""
 
+import logging
+
 from celery.signals import (celeryd_after_setup, task_postrun, task_prerun, worker_process_init,
                             worker_ready, worker_shutting_down)
 
@@ -10,11 +12,22 @@ from appeals.app import create_app
 from appeals.celery_app import probe_queue
 from appeals.extensions import db
 
+from appeals.tasks import PROBE_TASK
+
 from .watchdog import Watchdog
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 _watchdogs: list[Watchdog] = []
+
+
+def _not_a_probe(record: logging.LogRecord) -> bool:
+    return PROBE_TASK not in record.getMessage()
+
+
+# The watchdog's probes every few seconds would bury the log's "received"/"succeeded" lines.
+for _name in ("celery.worker.strategy", "celery.app.trace"):
+    logging.getLogger(_name).addFilter(_not_a_probe)
 
 
 @worker_process_init.connect
