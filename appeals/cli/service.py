@@ -3,9 +3,9 @@
 
 `appeals run` is the embedded way (what `make run` calls): it migrates the database, starts beat
 and two real Celery workers (supervisor.py keeps them running and healthy), and serves the web
-app; Ctrl-C, SIGTERM or SIGHUP stops them all. The distributed way runs the same code as separate processes: gunicorn for the
-web (`gunicorn 'appeals.app:create_app()'`), `appeals worker` on as many machines as needed, and
-exactly one `appeals beat`.
+app; Ctrl-C, SIGTERM or SIGHUP stops them all. The distributed way runs the same code as
+separate processes: gunicorn for the web (`gunicorn 'appeals.app:create_app()'`), `appeals worker`
+on as many machines as needed, and exactly one `appeals beat`.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ FAULT_CONFIG = {
     "WORKER_PROBE_INTERVAL": 1, "WORKER_STUCK_AFTER": 8,
     "LETTER_RETRY_DELAY": 1, "LETTER_MAX_RETRIES": 5,
 }
-TABLE: list[tuple[str, str, int, int, int, str]] = []
+TABLE: list[tuple[str, str, int | str, int, int, str]] = []
 
 
 def _engine(service):
@@ -115,7 +115,8 @@ def appeal_ready_after_fault(service, engine) -> float:
     return time.monotonic() - started
 
 
-def record(fault: str, times: int, lost: int, doubled: int, recovery: str, shape: str) -> None:
+def record(fault: str, times: int | str, lost: int, doubled: int, recovery: str,
+           shape: str) -> None:
     TABLE.append((shape, fault, times, lost, doubled, recovery))
 
 
@@ -126,18 +127,19 @@ def kill_pool(workers, name: str) -> int:
     return len(pids)
 
 
-def kill_during_batch(workers, engine, batch_id: str, name: str, kills: int) -> int:
-    """SIGKILL the pool of worker `name` at random moments while the batch runs (mid-letter and
-    mid-chunk, with beat sweeping every few seconds)."""
-    done = 0
+def kill_during_batch(workers, engine, batch_id: str, name: str, kills: int) -> tuple[int, int]:
+    """SIGKILL the pool of worker `name` `kills` times at random moments while the batch runs
+    (mid-letter and mid-chunk, with beat sweeping every few seconds); a kill after the batch
+    ended is an idle one. Returns (kills mid-batch, kills idle)."""
+    mid = idle = 0
     rng = random.Random()
     for _ in range(kills):
         time.sleep(rng.uniform(0.5, 4))
         wait_for(lambda: workers.pool_pids(name), timeout=90, message="a pool child to kill")
-        if batch_counts(engine, batch_id)[0] >= ROWS:
-            break
-        done += kill_pool(workers, name) > 0
-    return done
+        running = batch_counts(engine, batch_id)[0] < ROWS
+        if kill_pool(workers, name):
+            mid, idle = mid + running, idle + (not running)
+    return mid, idle
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -166,7 +168,7 @@ def test_embedded_shape_heals_idle_kills_and_finishes_a_batch_through_every_kill
                     recoveries.append(appeal_ready_after_fault(service, engine))
                 batch_id = start_batch(service)
                 # Mid-chunk, and beat (the sweeps) killed once mid-batch.
-                mid = kill_during_batch(workers, engine, batch_id, "batch worker", 8)
+                mid, late = kill_during_batch(workers, engine, batch_id, "batch worker", 8)
                 os.kill(workers.child("beat").process.pid, signal.SIGKILL)
                 # The batch worker's main process.
                 time.sleep(2)
@@ -181,7 +183,8 @@ def test_embedded_shape_heals_idle_kills_and_finishes_a_batch_through_every_kill
     shape = "embedded (make run)"
     record("SIGKILL pool children while idle (both workers)", 8, 0, 0,
            f"appeal ready in {min(recoveries):.0f}-{max(recoveries):.0f} s", shape)
-    record("SIGKILL pool child mid-chunk", mid, lost, doubled,
+    record("SIGKILL pool child mid-chunk (after the batch: idle)", f"{mid} (+{late})", lost,
+           doubled,
            f"batch done {batch_recovery:.0f} s after the last fault; appeal after it {ready:.0f} s",
            shape)
     record("SIGKILL beat mid-batch", 1, lost, doubled, "restarted by the supervisor", shape)
@@ -201,7 +204,7 @@ def test_distributed_shape_finishes_batches_through_kills_a_redis_restart_and_lo
                 with supervised_service(service.config, concurrency=2) as workers:
                     # Pool children killed mid-letter and mid-chunk, then the main process.
                     batch_id = start_batch(service)
-                    mid = kill_during_batch(workers, engine, batch_id, "batch worker", 8)
+                    mid, late = kill_during_batch(workers, engine, batch_id, "batch worker", 8)
                     idle = kill_pool(workers, "appeals worker")
                     os.killpg(workers.child("batch worker").process.pid, signal.SIGKILL)
                     started = time.monotonic()
@@ -225,7 +228,8 @@ def test_distributed_shape_finishes_batches_through_kills_a_redis_restart_and_lo
                 engine.dispose()
                 service.dispose()
     shape = "distributed (Redis + PostgreSQL)"
-    record("SIGKILL pool child mid-letter / mid-chunk", mid, lost, doubled,
+    record("SIGKILL pool child mid-letter / mid-chunk (after the batch: idle)",
+           f"{mid} (+{late})", lost, doubled,
            f"batch done {first:.0f} s after the last fault", shape)
     record("SIGKILL idle pool child (appeals worker)", idle, 0, 0,
            f"appeal ready in {ready_first:.0f} s", shape)
