@@ -9,6 +9,7 @@ so results are ignored.
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.beat import PersistentScheduler
 from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
@@ -29,6 +30,31 @@ class EmbeddedTransport(kombu_sqlalchemy.Transport):
 
 # `sqla+sqlite:///…` URLs are served by EmbeddedTransport (see broker_url()).
 TRANSPORT_ALIASES.setdefault(EMBEDDED_TRANSPORT, f"{__name__}:EmbeddedTransport")
+
+
+def bulk_queue(config) -> str:
+    """Batch chunks have their own queue, so a worker that reads only the main one (single
+    appeals, previews) is never behind another organization's batch."""
+    return f"{config['CELERY_QUEUE']}.bulk"
+
+
+def probe_queue(config, hostname: str) -> str:
+    """Each worker's own queue for the probes its watchdog sends (worker/watchdog.py)."""
+    return f"{config['CELERY_QUEUE']}.probe.{hostname}"
+
+
+class SweepingScheduler(PersistentScheduler):
+    """Beat that runs the sweeps itself instead of sending them to the workers: a sweep must run
+    even when every worker's pool is stuck (it re-sends the jobs those pools lost). The other
+    periodic tasks (the purge) are sent as usual."""
+
+    def apply_async(self, entry, producer=None, advance=True, **kwargs):
+        if entry.task not in tasks.RUN_IN_BEAT:
+            return super().apply_async(entry, producer=producer, advance=advance, **kwargs)
+        entry = self.reserve(entry) if advance else entry
+        # Calling the task runs it here, inside the app context (FlaskTask); an error is logged
+        # by beat's apply_entry and the next sweep comes as scheduled.
+        return self.app.tasks[entry.task]()
 
 
 def broker_url(config) -> str:
@@ -87,6 +113,8 @@ def celery_config(config) -> dict:
         "task_serializer": "json",
         "accept_content": ["json"],
         "beat_schedule_filename": config["BEAT_SCHEDULE_FILE"],
+        "beat_scheduler": f"{__name__}:SweepingScheduler",
+        "task_routes": {tasks.bulk.PROCESS_CHUNK_TASK: {"queue": bulk_queue(config)}},
         "beat_schedule": tasks.beat_schedule(config),
         "task_annotations": tasks.task_annotations(config),
     }

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     SWEEP_INTERVAL: float = 60
     STUCK_RENDERING_AFTER: float | None = None
     STUCK_QUEUED_AFTER: float = 900
+    # Worker health (appeals/heartbeat.py): each worker probes its own pool this often (seconds)
+    # and is replaced when a probe waits this long while no task starts, ends or runs.
+    WORKER_PROBE_INTERVAL: float = 5
+    WORKER_STUCK_AFTER: float = 30
+    # None: <instance>/heartbeat; where workers leave the state the probes read.
+    WORKER_HEARTBEAT_DIR: str | None = None
 
     # --- Bulk --------------------------------------------------------------------------------
     BULK_MAX_BYTES: int = 10 * MEBIBYTE  # also capped by MAX_CONTENT_LENGTH
@@ -178,6 +184,8 @@ class Settings(BaseSettings):
         if self.LETTER_RENDER_STOP_SECONDS < self.LETTER_RENDER_SECONDS:
             raise ValueError("LETTER_RENDER_STOP_SECONDS must be at least LETTER_RENDER_SECONDS: "
                              "a template accepted at upload must be able to finish its letters")
+        if self.WORKER_HEARTBEAT_DIR is None:
+            self.WORKER_HEARTBEAT_DIR = os.path.join(instance, "heartbeat")
         if self.STUCK_RENDERING_AFTER is None:
             self.STUCK_RENDERING_AFTER = self.LETTER_TIME_LIMIT + 30
         if self.RATELIMIT_STORAGE_URI is None:

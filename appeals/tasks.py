@@ -15,9 +15,10 @@ from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from . import privacy
+from . import heartbeat, privacy
 from .services import letter_library as store
 from .services import appeals, bulk
 
@@ -31,6 +32,9 @@ MAX_CHUNK_RESTARTS = 2
 # itself also runs in a child process killed after preview.PREVIEW_TIMEOUT seconds).
 PREVIEW_SOFT_TIME_LIMIT = 240
 PREVIEW_TIME_LIMIT = 300
+PROBE_TASK = "appeals.probe"
+# Periodic tasks beat runs itself (celery_app.SweepingScheduler), where no stuck pool holds them.
+RUN_IN_BEAT = frozenset({appeals.SWEEP_TASK, bulk.SWEEP_BATCHES_TASK})
 
 
 @shared_task(name=appeals.RENDER_LETTER_TASK, autoretry_for=DATABASE_ERRORS, **RELIABLE)
@@ -79,17 +83,22 @@ def render_preview(version_id: str) -> None:
                                          f"{PREVIEW_SOFT_TIME_LIMIT} s and was stopped")
 
 
+@shared_task(name=PROBE_TASK, bind=True, ignore_result=True)
+def probe(self, token: str) -> None:
+    """The watchdog's probe: a pool child that runs it proves the pool takes work."""
+    if self.request.hostname:
+        heartbeat.probe_answered(heartbeat.worker_dir(
+            current_app.config["WORKER_HEARTBEAT_DIR"], self.request.hostname), token)
+
+
 def beat_schedule(config) -> dict:
     """Every periodic task, in one place (beat reads it from the Celery settings)."""
     sweep = timedelta(seconds=config["SWEEP_INTERVAL"])
-    # A sweep that waited this long behind busy workers is dropped: a newer one follows.
-    sweep_options = {"queue": config["CELERY_QUEUE"], "expires": config["SWEEP_INTERVAL"] * 10}
     purge = config["PURGE_INTERVAL"]
     return {
-        "sweep-stuck-appeals": {"task": appeals.SWEEP_TASK, "schedule": sweep,
-                                "options": dict(sweep_options)},
-        "sweep-stalled-batches": {"task": bulk.SWEEP_BATCHES_TASK, "schedule": sweep,
-                                  "options": dict(sweep_options)},
+        # Run by beat itself (RUN_IN_BEAT), not sent to a worker.
+        "sweep-stuck-appeals": {"task": appeals.SWEEP_TASK, "schedule": sweep},
+        "sweep-stalled-batches": {"task": bulk.SWEEP_BATCHES_TASK, "schedule": sweep},
         "purge-expired-records": {"task": privacy.PURGE_TASK,
                                   "schedule": timedelta(seconds=purge),
                                   "options": {"expires": purge}},

@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["matching", "letters", "service", "bulk", "documents"]
+MODULES = ["matching", "letters", "service", "bulk", "documents", "load"]
 
 
 def main(names: list[str]) -> int:

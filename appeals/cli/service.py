@@ -1,25 +1,26 @@
 """Running the service: `appeals run` (web + worker on one machine), `appeals worker`,
 `appeals beat`, `appeals db-upgrade`, `appeals sweep`.
 
-`appeals run` is the embedded way (what `make run` calls): it migrates the database, starts a real
-Celery worker process with the periodic sweep embedded (`celery worker -B`), and serves the web app;
-Ctrl-C stops both. The distributed way runs the same code as separate processes: gunicorn for the
-web (`gunicorn 'appeals.app:create_app()'`), `appeals worker` on as many machines as needed, and
-exactly one `appeals beat`.
+`appeals run` is the embedded way (what `make run` calls): it migrates the database, starts beat
+and two real Celery workers (supervisor.py keeps them running and healthy), and serves the web
+app; Ctrl-C, SIGTERM or SIGHUP stops them all. The distributed way runs the same code as
+separate processes: gunicorn for the web (`gunicorn 'appeals.app:create_app()'`), `appeals worker`
+on as many machines as needed, and exactly one `appeals beat`.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import socket
 import sys
 import threading
-import time
 
 import click
 
+from .. import heartbeat
 from . import cli
+from .supervisor import Child, Supervisor, status_max_age
 
 
 def _app():
@@ -38,15 +39,31 @@ def upgrade_database(app) -> None:
         upgrade(directory=MIGRATIONS_DIR)
 
 
-def worker_command(app, *, concurrency: int, beat: bool, loglevel: str = "INFO") -> list[str]:
+WORK = ("all", "appeals", "batches")
+
+
+def worker_command(app, *, concurrency: int, takes: str = "all", beat: bool = False,
+                   hostname: str | None = None, loglevel: str = "INFO") -> list[str]:
+    """A Celery worker that takes single appeals and previews (the main queue), batch chunks (the
+    bulk queue), or both."""
+    from ..celery_app import bulk_queue
+
+    queues = {"all": [app.config["CELERY_QUEUE"], bulk_queue(app.config)],
+              "appeals": [app.config["CELERY_QUEUE"]], "batches": [bulk_queue(app.config)]}[takes]
     command = [
         sys.executable, "-m", "celery", "-A", "worker", "worker",
-        "--loglevel", loglevel, "--concurrency", str(concurrency),
-        "--queues", app.config["CELERY_QUEUE"],
+        "--loglevel", loglevel, "--concurrency", str(concurrency), "--queues", ",".join(queues),
     ]
+    if hostname:
+        command += ["--hostname", hostname]
     if beat:
         command += ["--beat", "--schedule", app.config["BEAT_SCHEDULE_FILE"]]
     return command
+
+
+def beat_command(app, loglevel: str = "INFO") -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", loglevel,
+            "--schedule", app.config["BEAT_SCHEDULE_FILE"]]
 
 
 @cli.command("db-upgrade")
@@ -59,15 +76,35 @@ def db_upgrade() -> None:
 @cli.command("worker")
 @click.option("--concurrency", "-c", type=int, default=None,
               help="Worker processes (default: one per CPU).")
+@click.option("--takes", type=click.Choice(WORK), default="all", show_default=True,
+              help="Single appeals (and previews), batch chunks, or all.")
 @click.option("--beat/--no-beat", default=False,
               help="Also run the periodic sweep in this process (only one beat per deployment).")
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
+def worker(concurrency: int | None, takes: str, beat: bool, loglevel: str) -> None:
     """Run a Celery worker for letter jobs (on Redis when REDIS_URL is set)."""
     app = _app()
-    command = worker_command(app, concurrency=concurrency or os.cpu_count() or 1, beat=beat,
-                             loglevel=loglevel)
+    command = worker_command(app, concurrency=concurrency or os.cpu_count() or 1, takes=takes,
+                             beat=beat, loglevel=loglevel)
     os.execv(sys.executable, command)
+
+
+@cli.command("worker-health")
+def worker_health() -> None:
+    """Exit 1 unless every worker running here takes work (a container's health check)."""
+    from .. import heartbeat
+
+    app = _app()
+    directories = heartbeat.live_worker_dirs(app.config["WORKER_HEARTBEAT_DIR"])
+    if not directories:
+        raise click.ClickException("no worker has reported yet")
+    failing = 0
+    for directory in directories:
+        healthy, reason = heartbeat.verdict(directory, max_age=status_max_age(app.config))
+        click.echo(f"{directory.name}: {reason}")
+        failing += not healthy
+    if failing:
+        sys.exit(1)
 
 
 @cli.command("beat")
@@ -75,10 +112,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
 def beat(loglevel: str) -> None:
     """Run the periodic scheduler (the stuck-job sweep, the retention purge). Run exactly one."""
     app = _app()
-    os.execv(sys.executable, [
-        sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", loglevel,
-        "--schedule", app.config["BEAT_SCHEDULE_FILE"],
-    ])
+    os.execv(sys.executable, beat_command(app, loglevel))
 
 
 @cli.command("sweep")
@@ -92,69 +126,63 @@ def sweep() -> None:
     click.echo(f"re-enqueued {count} stuck job(s)")
 
 
-class _Supervisor:
-    """Keeps one worker subprocess running beside the web server; restarts it if it dies."""
-
-    def __init__(self, command: list[str]):
-        self.command = command
-        self.process: subprocess.Popen | None = None
-        self.stopping = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
-
-    def start(self) -> None:
-        self._spawn()
-        self._thread.start()
-
-    def _spawn(self) -> None:
-        # Its own process group: Ctrl-C reaches us, and we stop the worker in order.
-        self.process = subprocess.Popen(self.command, start_new_session=True)
-
-    def _watch(self) -> None:
-        while not self.stopping.wait(1.0):
-            if self.process.poll() is not None and not self.stopping.is_set():
-                click.echo(f"worker exited ({self.process.returncode}); starting it again", err=True)
-                time.sleep(1.0)
-                self._spawn()
-
-    def stop(self, timeout: float = 30) -> None:
-        self.stopping.set()
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)  # warm shutdown: finish the current letter
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+def supervised_children(app, concurrency: int) -> list[Child]:
+    """What `appeals run` keeps running: beat (the sweeps, even when every pool is stuck), a
+    worker for single appeals (never behind a batch) and one for batches. (Each queue has one
+    reader: the embedded broker's SQLite table is read without row locks.)"""
+    host = socket.gethostname()
+    tag = os.getpid()
+    base = app.config["WORKER_HEARTBEAT_DIR"]
+    appeals_name, batches_name = f"appeals-{tag}@{host}", f"batches-{tag}@{host}"
+    return [
+        Child("beat", beat_command(app)),
+        Child("appeals worker", worker_command(app, concurrency=1, takes="appeals",
+                                               hostname=appeals_name),
+              heartbeat.worker_dir(base, appeals_name)),
+        Child("batch worker", worker_command(app, concurrency=concurrency, takes="batches",
+                                             hostname=batches_name),
+              heartbeat.worker_dir(base, batches_name)),
+    ]
 
 
 @cli.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--concurrency", "-c", default=1, show_default=True, type=int,
-              help="Letter worker processes.")
+              help="Letter processes of the batch worker.")
 @click.option("--worker/--no-worker", "with_worker", default=True, show_default=True,
-              help="Start a Celery worker (with the periodic sweep) beside the web server.")
+              help="Start the workers and beat (the periodic sweep) beside the web server.")
 def run(host: str, port: int, concurrency: int, with_worker: bool) -> None:
-    """Run the whole service on this machine: migrate, start a worker, serve the web app."""
+    """Run the whole service on this machine: migrate, start the workers, serve the web app."""
     app = _app()
     upgrade_database(app)
     supervisor = None
-    if with_worker:
-        supervisor = _Supervisor(worker_command(app, concurrency=concurrency, beat=True))
-        supervisor.start()
-    # SIGTERM (e.g. from a process manager) stops us like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    broker = "Redis" if app.config.get("REDIS_URL") else "the embedded broker"
-    click.echo(f"appeals: web on http://{host}:{port}/, "
-               f"{'a worker on ' + broker if with_worker else 'no worker'}; Ctrl-C stops")
+    stopping = threading.Event()
+
+    def stop_serving(*_):
+        # SIGTERM (a process manager), SIGHUP (a closing terminal) and Ctrl-C all stop it; the
+        # first one ends the web server, the rest are ignored while the workers stop.
+        if not stopping.is_set():
+            stopping.set()
+            raise KeyboardInterrupt
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop_serving)
     try:
+        if with_worker:
+            supervisor = Supervisor(supervised_children(app, concurrency),
+                                    status_max_age(app.config))
+            supervisor.start()
+        broker = "Redis" if app.config.get("REDIS_URL") else "the embedded broker"
+        click.echo(f"appeals: web on http://{host}:{port}/, "
+                   f"{'workers on ' + broker if with_worker else 'no worker'}; Ctrl-C stops")
         from werkzeug.serving import run_simple
 
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
         if supervisor is not None:
-            click.echo("stopping the worker…")
+            click.echo("stopping the workers…")
             supervisor.stop()

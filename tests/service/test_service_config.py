@@ -124,3 +124,14 @@ def test_the_commands_compose_runs_exist():
         command = service.get("command") or []
         if command[:1] == ["appeals"]:
             assert command[1] in cli.commands, command
+
+
+def test_compose_workers_are_judged_by_work_done_and_one_is_kept_for_single_appeals():
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    for name in ("worker", "appeals-worker"):
+        check = services[name]["healthcheck"]["test"]
+        assert check[1:] == ["appeals", "worker-health"] and check[2] in cli.commands, name
+        # The watchdog ends a stuck worker; the restart policy brings it back.
+        assert services[name]["restart"] == "unless-stopped"
+    command = services["appeals-worker"]["command"]
+    assert command[command.index("--takes") + 1] == "appeals"

@@ -9,6 +9,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -71,8 +72,9 @@ class Http:
         return status, headers, json.loads(data)
 
 
-@pytest.fixture
-def embedded_run(tmp_path):
+@contextlib.contextmanager
+def running_service(tmp_path, via_make: bool = False):
+    """`appeals run` (or `make run`, which starts it) on a free port with its own SQLite files."""
     queue = f"run-{uuid.uuid4().hex[:10]}"
     port = free_port()
     database = f"sqlite:///{tmp_path / 'appeals.sqlite'}"
@@ -83,21 +85,24 @@ def embedded_run(tmp_path):
         "APPEALS_ENV": "development",
         "APPEALS_EMBEDDED_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
         "APPEALS_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        "APPEALS_WORKER_HEARTBEAT_DIR": str(tmp_path / "heartbeat"),
         "APPEALS_CELERY_QUEUE": queue,
         "APPEALS_MAX_CONTENT_LENGTH": str(LIMIT),
     })
+    command = ([shutil.which("make"), "--no-print-directory", "run", f"RUN_ARGS=--port {port}"]
+               if via_make else
+               [str(Path(sys.executable).with_name("appeals")), "run", "--port", str(port)])
     log = open(tmp_path / "run.log", "wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("appeals")), "run", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     try:
         def serving():
             assert process.poll() is None, (tmp_path / "run.log").read_text()
             with contextlib.suppress(OSError):
                 return Http(port).request("GET", "/api/v1/openapi.json")[0] == 200
-        wait_for(serving, timeout=60, message="appeals run to serve")
-        wait_for(lambda: b" ready." in (tmp_path / "run.log").read_bytes(), timeout=60,
-                 message="its worker to be ready")
+        wait_for(serving, timeout=90, message="appeals run to serve")
+        wait_for(lambda: (tmp_path / "run.log").read_bytes().count(b" ready.") >= 2,
+                 timeout=90, message="its workers to be ready")
         # A user with an API token, made straight in the database `appeals run` migrated.
         app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True})
         with app.app_context():
@@ -106,16 +111,23 @@ def embedded_run(tmp_path):
         yield process, Http(port, token), queue, tmp_path / "run.log"
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            os.killpg(process.pid, signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=30)
-        for pid in processes_with(queue):  # anything left behind after a failure
+        # Anything left behind after a failure (beat's command line names the folder).
+        for pid in processes_with(queue) + processes_with(str(tmp_path)):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def embedded_run(tmp_path):
+    with running_service(tmp_path) as running:
+        yield running
 
 
 def test_appeals_run_serves_the_api_and_writes_letters_then_stops_on_ctrl_c(embedded_run):
@@ -150,3 +162,35 @@ def test_appeals_run_serves_the_api_and_writes_letters_then_stops_on_ctrl_c(embe
     process.send_signal(signal.SIGINT)  # Ctrl-C
     assert process.wait(timeout=45) == 0, log.read_text()
     wait_for(lambda: not processes_with(queue), timeout=30, message="the worker to stop")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("target", ["process group", "appeals run alone"])
+def test_make_run_stops_web_and_workers_whichever_way_it_is_signalled(tmp_path, signum, target):
+    """`make run`, as a terminal or a process manager stops it: the signal to the whole process
+    group (make and `appeals run`), or to the `appeals run` process alone. Nothing is left."""
+    with running_service(tmp_path, via_make=True) as (make, client, queue, log):
+        def ours():
+            return set(processes_with(queue) + processes_with(str(tmp_path)))
+
+        assert len(ours()) >= 3, "beat and two workers were not all started"
+        (appeals_run,) = children_of(make.pid)
+        if target == "process group":
+            os.killpg(make.pid, signum)
+        else:
+            os.kill(appeals_run, signum)
+        make.wait(timeout=60)
+        wait_for(lambda: not ours(), timeout=60,
+                 message=f"every worker to stop ({log.read_text()[-2000:]})")
+        assert not Path(f"/proc/{appeals_run}").exists() or \
+            b"zombie" in Path(f"/proc/{appeals_run}/status").read_bytes().lower()
+        with pytest.raises(OSError):
+            client.request("GET", "/api/v1/openapi.json")

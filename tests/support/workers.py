@@ -88,8 +88,8 @@ class ServiceConfig:
     def redis(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
         """Redis broker: a random DB number and, within it, keys prefixed by a unique queue name."""
         delay = extra.pop("render_delay", 0)
-        return cls(database_url, f"{REDIS_HOST_URL}/{random.randint(1, 15)}", Path(directory),
-                   extra=extra, render_delay=delay)
+        url = extra.pop("redis_url", None) or f"{REDIS_HOST_URL}/{random.randint(1, 15)}"
+        return cls(database_url, url, Path(directory), extra=extra, render_delay=delay)
 
     @classmethod
     def embedded(cls, database_url: str, directory: Path, **extra) -> "ServiceConfig":
@@ -107,6 +107,7 @@ class ServiceConfig:
             "EMBEDDED_BROKER_URL": f"sqla+sqlite:///{self.directory / 'broker.sqlite'}",
             "CELERY_QUEUE": self.queue,
             "BEAT_SCHEDULE_FILE": str(self.directory / "celerybeat-schedule"),
+            "WORKER_HEARTBEAT_DIR": str(self.directory / "heartbeat"),
         }
         config.update(self.extra)
         return config
@@ -142,8 +143,9 @@ class WorkerProcess:
     """A real `celery -A worker worker` process (its own process group, so it can be killed whole)."""
 
     def __init__(self, config: ServiceConfig, *, concurrency: int = 1, beat: bool = False,
-                 name: str | None = None):
+                 name: str | None = None, takes: str = "all"):
         self.config = config
+        self.takes = takes  # "all", "appeals" (the main queue) or "batches" (the bulk one)
         self.concurrency = concurrency
         self.beat = beat
         self.name = name or f"w{uuid.uuid4().hex[:8]}"
@@ -160,7 +162,7 @@ class WorkerProcess:
         command = [
             sys.executable, "-m", "celery", "-A", self.entry, "worker",
             "--loglevel", "INFO", "--concurrency", str(self.concurrency), "--pool", "prefork",
-            "--hostname", f"{self.name}@%h", "--queues", self.config.queue,
+            "--hostname", f"{self.name}@%h", "--queues", ",".join(self.queues),
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
         self._log = open(self.log_path, "ab")
@@ -179,6 +181,11 @@ class WorkerProcess:
             )
         return self
 
+    @property
+    def queues(self) -> list[str]:
+        main, bulk = self.config.queue, f"{self.config.queue}.bulk"
+        return {"all": [main, bulk], "appeals": [main], "batches": [bulk]}[self.takes]
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
@@ -193,12 +200,13 @@ class WorkerProcess:
         raise TimeoutError(f"worker not ready after {timeout} s:\n{self.log()}")
 
     def child_pids(self) -> list[int]:
-        """The pool's child processes (the ones running tasks)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            return []
+        """The pool's child processes (the ones running tasks), whichever of the main process's
+        threads forked them (the embedded broker's classic pool forks from its own thread)."""
+        pids = []
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            with contextlib.suppress(OSError, ValueError):
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+        return pids
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children), like a machine dying."""
@@ -257,3 +265,58 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.1, message: str
             return value
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout} s waiting for {message}")
+
+
+class SupervisedService:
+    """Beat and the workers exactly as `appeals run` starts and supervises them (its Supervisor,
+    its commands), for `config`'s deployment, without the web server; logs under the directory."""
+
+    def __init__(self, config: ServiceConfig, concurrency: int = 1):
+        from appeals.app import create_app
+        from appeals.cli.service import supervised_children
+        from appeals.cli.supervisor import Supervisor, status_max_age
+
+        app = create_app(config.app_config())
+        self.config = config
+        self.log_path = config.directory / "supervised.log"
+        self._log = open(self.log_path, "ab")
+        self.children = supervised_children(app, concurrency)
+        for child in self.children:
+            if config.render_delay:  # the slowed-down entry point (support.slow_worker)
+                child.command[child.command.index("-A") + 1] = "tests.support.slow_worker"
+            child.popen_options = {"env": config.env(), "cwd": REPO, "stdout": self._log,
+                                   "stderr": subprocess.STDOUT}
+        self.supervisor = Supervisor(self.children, status_max_age(app.config))
+
+    def child(self, name: str):
+        return next(c for c in self.children if c.name == name)
+
+    def pool_pids(self, name: str) -> list[int]:
+        main = self.child(name).process.pid
+        pids = []
+        for task in Path(f"/proc/{main}/task").glob("*"):
+            with contextlib.suppress(OSError, ValueError):
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+        return pids
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 120) -> "SupervisedService":
+        wait_for(lambda: self.log().count(" ready.") >= 2, timeout=timeout,
+                 message="both workers to be ready")
+        return self
+
+    def stop(self) -> None:
+        self.supervisor.stop(timeout=20)
+        self._log.close()
+
+
+@contextlib.contextmanager
+def supervised_service(config: ServiceConfig, concurrency: int = 1):
+    service = SupervisedService(config, concurrency)
+    service.supervisor.start()
+    try:
+        yield service.wait_ready()
+    finally:
+        service.stop()
