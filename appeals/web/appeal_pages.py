@@ -108,8 +108,13 @@ def show(appeal_id: str):
         record_event("viewed", appeal)
     link = _link_to_show_once(appeal, keep=in_progress)
     letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
+    from .sending import how_to_send
+
+    steps = how_to_send(appeal)
     return render_template(
         "appeals/show.html",
+        steps=steps,
+        deadline_passed=_deadline_passed(appeal.result_json),
         appeal=appeal,
         case=appeal.case_json,
         result=appeal.result_json,
@@ -127,6 +132,14 @@ def show(appeal_id: str):
         denial_category=DENIAL_CATEGORY,
         plan_type=PLAN_TYPE,
     )
+
+
+def _deadline_passed(result: dict) -> bool:
+    """Judged today, not on the day the case was matched: a page opened later says so."""
+    import datetime as dt
+
+    deadline = (result.get("deadline") or {}).get("date")
+    return bool(deadline) and dt.date.fromisoformat(deadline) < dt.date.today()
 
 
 def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
@@ -308,3 +321,6 @@ def email_link():
     record_event("link_emailed", appeal)
     flash("We sent the link to the address you gave. We did not keep the address.", "info")
     return redirect(back, code=303)
+
+# The "How to send it" step and its calendar reminder add their routes to this blueprint.
+from . import sending  # noqa: E402,F401
