@@ -32,7 +32,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..services import appeals as appeal_service
-from ..access import get_owned_or_404, grant_to_session, scoped
+from ..access import get_owned_or_404, grant_to_session
 from ..accounts.mail import mail_configured, send_mail
 from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
@@ -92,11 +92,18 @@ def _private(response):
 
 @appeal_pages.get("/appeals")
 def index():
-    """The appeals this person (or, for an anonymous patient, this browser) can open."""
-    appeals = db.session.scalars(
-        scoped(Appeal).order_by(Appeal.created_at.desc()).limit(200)
-    ).all()
-    return render_template("appeals/index.html", appeals=appeals)
+    """The appeals this person (or, for an anonymous patient, this browser) can open: sorted by
+    date or deadline, a page at a time."""
+    import datetime as dt
+
+    from .appeal_list import ListError, appeal_page
+
+    try:
+        listing = appeal_page(request.args.get("sort"), request.args.get("page"))
+    except ListError:
+        listing = appeal_page()
+    return render_template("appeals/index.html", listing=listing, appeals=listing.appeals,
+                           today=dt.date.today().isoformat())
 
 
 @appeal_pages.get("/appeals/<appeal_id>")
