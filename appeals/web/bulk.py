@@ -115,8 +115,12 @@ def batch(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
     progress = bulk_service.progress(record)
     report = bulk_service.validation_report(record, limit=REPORT_LIMIT)
+    from . import batch_rows
+
+    view = batch_rows.RowFilter.from_args(request.args)
     return render_template(
         "bulk/batch.html", batch=record, progress=progress, report=report,
+        view=view, rows=batch_rows.batch_rows(record.id, view), choices=batch_rows,
         report_limited=record.invalid_rows > 0 and len({p["row"] for p in report}) < record.invalid_rows,
         refresh=REFRESH_SECONDS if record.status == RUNNING else None,
         fixed_form=FixedRowsForm(), retry_form=ButtonForm())
