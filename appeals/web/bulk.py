@@ -40,10 +40,11 @@ CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 
 def _letter_options() -> list[tuple[str, str]]:
     """The built-in kinds, then the library templates this user may use."""
-    from .intake import LETTER_LABELS
+    from .intake import CLINIC_LETTER_LABELS
 
-    options = [("", "The letter that suits each row's outcome")]
-    options += [(k, LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
+    # A batch is a clinic's: by default its letters are in the clinician's voice.
+    options = [("", "Our clinician's letter (a correction for a paperwork denial)")]
+    options += [(k, CLINIC_LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
     options += [(t.id, f"Template: {t.name}") for t in visible_templates(current_principal())]
     return options
 

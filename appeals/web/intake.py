@@ -30,6 +30,22 @@ LETTER_LABELS = {
     "checklist": "A checklist of what to gather before asking again",
     "correction": "A request to correct the paperwork and resubmit",
 }
+# For a clinic (a signed-in member of an organization), the same letters in its own words.
+CLINIC_LETTER_LABELS = {
+    "patient": "A letter in the patient's own voice, for the patient to sign",
+    "clinician": "A letter of medical necessity from our clinician",
+    "advocate": "A letter from an authorized representative of the patient",
+    "checklist": "A checklist of what to document before requesting again",
+    "correction": "A corrected request or retro-authorization to resubmit",
+}
+
+
+def letter_labels(for_clinic: bool) -> dict[str, str]:
+    return CLINIC_LETTER_LABELS if for_clinic else LETTER_LABELS
+
+
+def _for_clinic() -> bool:
+    return current_principal().organization_id is not None
 
 
 def _library():
@@ -41,7 +57,8 @@ def _library():
 def _letter_kind_choices() -> list[tuple[str, str]]:
     from ..letters import LETTER_KINDS
 
-    return [(kind, LETTER_LABELS.get(kind, kind.capitalize())) for kind in LETTER_KINDS]
+    labels = letter_labels(_for_clinic())
+    return [(kind, labels.get(kind, kind.capitalize())) for kind in LETTER_KINDS]
 
 
 def _template_choices() -> list[tuple[str, str]]:
