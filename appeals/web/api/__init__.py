@@ -42,4 +42,4 @@ def _http_error(exc: HTTPException):
 
 
 # Each resource's routes, added to `api` as they are imported.
-from . import account, appeals, batches, match, openapi, templates  # noqa: E402,F401
+from . import account, appeals, batches, match, openapi, reference, templates  # noqa: E402,F401
