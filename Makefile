@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test layers bench venv clean
+.PHONY: run test layers bench screenshots venv clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,11 @@ layers: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# docs/screenshots/: the browser journeys (tests/browser/test_journeys.py) at desktop and phone
+# width, taken as they run (needs Chromium; the README shows them).
+screenshots: $(STAMP)
+	APPEALS_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_journeys.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
