@@ -41,6 +41,7 @@ from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
 from .accounts import EXPIRED_FORM
 from .forms import ButtonForm
 from .intake import SHOWN_ONCE_KEY
+from .sending import calendar, how_to_send
 
 appeal_pages = Blueprint("appeal_pages", __name__)
 
@@ -115,8 +116,6 @@ def show(appeal_id: str):
         record_event("viewed", appeal)
     link = _link_to_show_once(appeal, keep=in_progress)
     letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
-    from .sending import how_to_send
-
     steps = how_to_send(appeal)
     return render_template(
         "appeals/show.html",
@@ -212,6 +211,19 @@ def download_pdf(appeal_id: str):
     name = letter.filename.rsplit(".", 1)[0] + ".pdf"
     return send_file(io.BytesIO(pdf_bytes), mimetype="application/pdf", as_attachment=True,
                      download_name=name, max_age=0)
+
+
+@appeal_pages.get("/appeals/<appeal_id>/reminders.ics")
+def reminders(appeal_id: str):
+    """The appeal deadline and the plan's answer date as calendar events ("How to send it")."""
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    steps = how_to_send(appeal)
+    if steps is None:  # a check before filing: nothing is sent, nothing to remind
+        abort(404)
+    record_event("downloaded", appeal)
+    response = current_app.response_class(calendar(appeal, steps), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = "attachment; filename=appeal-reminders.ics"
+    return response
 
 
 @appeal_pages.post("/appeals/<appeal_id>/retry")
@@ -328,6 +340,3 @@ def email_link():
     record_event("link_emailed", appeal)
     flash("We sent the link to the address you gave. We did not keep the address.", "info")
     return redirect(back, code=303)
-
-# The "How to send it" step and its calendar reminder add their routes to this blueprint.
-from . import sending  # noqa: E402,F401

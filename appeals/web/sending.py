@@ -5,6 +5,7 @@ form); what to attach is the enclosures list of the letter itself (``letter_encl
 place that reads the letter context); the dates are the appeal deadline from the match result and
 the day the plan must answer by: 30 days after the appeal is sent, 72 hours for an expedited one.
 The person may say when they sent it (``?sent=YYYY-MM-DD``); until then the page counts from today.
+The appeal's pages (appeal_pages.py) show the step and serve the calendar file.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from flask import Response, request
+from flask import request
 
-from ..access import get_owned_or_404
-from ..audit import record_event
 from ..models.appeals import Appeal
-from .appeal_pages import appeal_pages
 
 STANDARD_ANSWER_DAYS = 30
 EXPEDITED_ANSWER_HOURS = 72
@@ -121,17 +119,3 @@ def calendar(appeal: Appeal, steps: dict) -> bytes:
         event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
-
-
-@appeal_pages.get("/appeals/<appeal_id>/reminders.ics")
-def reminders(appeal_id: str):
-    appeal = get_owned_or_404(Appeal, appeal_id)
-    steps = how_to_send(appeal)
-    if steps is None:
-        from flask import abort
-
-        abort(404)
-    record_event("downloaded", appeal)
-    response = Response(calendar(appeal, steps), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = "attachment; filename=appeal-reminders.ics"
-    return response
