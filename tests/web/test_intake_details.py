@@ -8,7 +8,7 @@ from sqlalchemy import select
 from appeals.extensions import db
 from appeals.models import Appeal
 
-from .conftest import appeal_count, errors_for, parse, with_questions_shown
+from .conftest import appeal_count, errors_for, parse, summary_links, with_questions_shown
 
 DETAILS = {
     "patient_address": "1 Synthetic Way\nTestville, ST 00000",
@@ -64,3 +64,10 @@ def test_malformed_details_are_reported_at_their_fields(client, app):
     assert any("CPT" in m for m in errors_for(tree, "study_cpt"))
     assert any("ICD-10" in m for m in errors_for(tree, "diagnosis_codes"))
     assert appeal_count(app) == 0
+
+
+def test_error_summary_lists_details_in_the_pages_order(client):
+    response = client.post("/", data=with_questions_shown(
+        plan_type="", clinician_npi="1" * 21, patient_phone="9" * 41))
+    links = list(summary_links(parse(response)))
+    assert links.index("plan_type") < links.index("patient_phone") < links.index("clinician_npi")

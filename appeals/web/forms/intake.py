@@ -31,7 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ...contract import PLAN_TYPES
-from .letter_details import LetterDetailsFields
+from .letter_details import LetterDetailsFields, in_page_order
 
 PLAN_LABELS = {
     "employer": "Through an employer (a job's group health plan)",
@@ -254,7 +254,7 @@ class IntakeForm(FlaskForm, LetterDetailsFields):
         service's questions come right after the service."""
         questions = [field for field, _ in self.question_fields]
         ordered = []
-        for field in self:
+        for field in in_page_order(self):
             if field in questions:
                 continue
             ordered.append(field)

@@ -64,6 +64,29 @@ class LetterDetailsFields:
     clinician_address = TextAreaField("Clinic address", validators=[Optional(), Length(max=500)])
 
 
+# Where each detail sits on the page: after which of the form's own fields (for the error summary,
+# which lists problems in the page's order).
+_AFTER = {
+    "member_id": ["patient_address", "patient_phone"],
+    "denial_text": ["appeal_address", "appeal_fax", "denial_reviewer"],
+    "original_request": ["study_cpt", "study_side", "study_contrast", "diagnosis_codes",
+                         "clinician_name", "clinician_npi", "clinician_facility",
+                         "clinician_phone", "clinician_fax", "clinician_address"],
+}
+_DETAILS = {name for names in _AFTER.values() for name in names}
+
+
+def in_page_order(form) -> list:
+    """The form's fields in the order the page shows them (details next to their section)."""
+    ordered = []
+    for field in form:
+        if field.name in _DETAILS:
+            continue
+        ordered.append(field)
+        ordered.extend(form[name] for name in _AFTER.get(field.name, []))
+    return ordered
+
+
 def _text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
