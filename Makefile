@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test layers bench venv clean letters-samples
+.PHONY: run test layers bench letters-samples screenshots venv clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,11 @@ bench: $(STAMP)
 # The five sample letters in docs/letters/ (PDF via LibreOffice, PNG via pdftoppm).
 letters-samples: $(STAMP)
 	$(BIN)/python tools/build_letters.py --samples
+
+# docs/screenshots/: the browser journeys (tests/browser/test_journeys.py) at desktop and phone
+# width, taken as they run (needs Chromium; the README shows them).
+screenshots: $(STAMP)
+	APPEALS_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_journeys.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache

@@ -86,6 +86,10 @@ def register_errorhandlers(app: Flask) -> None:
     # Each blueprint answers its own errors in its own form (pages, or JSON under /api/v1); the
     # one app-wide rule is the body-size cap, enforced before any view runs.
     app.before_request(_reject_oversized_body)
+    # Every other error outside the API: the site's own page, in its layout.
+    from .web import errors
+
+    errors.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:

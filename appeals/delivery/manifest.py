@@ -8,6 +8,7 @@ a tab or a carriage return gets a leading single quote, and every cell is quoted
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -16,7 +17,7 @@ from ..contract import MatchResult
 
 MANIFEST_COLUMNS = (
     "row", "status", "patient", "service", "outcome", "urgency", "omitted_requirements",
-    "unmet_requirements", "deadline", "letter_file", "error",
+    "unmet_requirements", "deadline", "letter_file", "error", "warnings", "deadline_passed",
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -55,10 +56,13 @@ def _requirements(result: MatchResult, status: str) -> str:
     return LIST_SEPARATOR.join(texts)
 
 
-def manifest_cells(entry: ManifestEntry) -> list[Any]:
+def manifest_cells(entry: ManifestEntry, today: dt.date | None = None) -> list[Any]:
+    """The row's cells. ``deadline_passed`` is judged on ``today`` (the day the file is made):
+    yes, no, or empty where there is no deadline."""
     result = entry.result
     if isinstance(result, dict):
         result = MatchResult.model_validate(result)
+    passed = warnings = ""
     if result is None:
         outcome = urgency = omitted = unmet = deadline = ""
         service = entry.service
@@ -68,12 +72,17 @@ def manifest_cells(entry: ManifestEntry) -> list[Any]:
         unmet = _requirements(result, "unmet")
         deadline = result.deadline.date.isoformat() if result.deadline else ""
         service = result.service.name or entry.service
+        warnings = LIST_SEPARATOR.join(result.warnings)
+        if result.deadline:
+            passed = "yes" if result.deadline.date < (today or dt.date.today()) else "no"
     return [entry.row, entry.status, entry.patient, service, outcome, urgency, omitted, unmet,
-            deadline, entry.letter_file, entry.error]
+            deadline, entry.letter_file, entry.error, warnings, passed]
 
 
-def iter_manifest(entries: Iterable[ManifestEntry]) -> Iterator[bytes]:
+def iter_manifest(entries: Iterable[ManifestEntry],
+                  today: dt.date | None = None) -> Iterator[bytes]:
     """manifest.csv as UTF-8 with a BOM (so Excel reads accents right), line by line."""
+    today = today or dt.date.today()
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
@@ -86,9 +95,9 @@ def iter_manifest(entries: Iterable[ManifestEntry]) -> Iterator[bytes]:
     writer.writerow(MANIFEST_COLUMNS)
     yield b"\xef\xbb\xbf" + take()
     for entry in entries:
-        writer.writerow([neutralize(c) for c in manifest_cells(entry)])
+        writer.writerow([neutralize(c) for c in manifest_cells(entry, today)])
         yield take()
 
 
-def build_manifest(entries: Iterable[ManifestEntry]) -> bytes:
-    return b"".join(iter_manifest(entries))
+def build_manifest(entries: Iterable[ManifestEntry], today: dt.date | None = None) -> bytes:
+    return b"".join(iter_manifest(entries, today))

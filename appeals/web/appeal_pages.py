@@ -32,7 +32,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..services import appeals as appeal_service
-from ..access import get_owned_or_404, grant_to_session, scoped
+from ..access import get_owned_or_404, grant_to_session
 from ..accounts.mail import mail_configured, send_mail
 from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
@@ -41,6 +41,7 @@ from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
 from .accounts import EXPIRED_FORM
 from .forms import ButtonForm
 from .intake import SHOWN_ONCE_KEY
+from .sending import calendar, how_to_send
 
 appeal_pages = Blueprint("appeal_pages", __name__)
 
@@ -92,11 +93,18 @@ def _private(response):
 
 @appeal_pages.get("/appeals")
 def index():
-    """The appeals this person (or, for an anonymous patient, this browser) can open."""
-    appeals = db.session.scalars(
-        scoped(Appeal).order_by(Appeal.created_at.desc()).limit(200)
-    ).all()
-    return render_template("appeals/index.html", appeals=appeals)
+    """The appeals this person (or, for an anonymous patient, this browser) can open: sorted by
+    date or deadline, a page at a time."""
+    import datetime as dt
+
+    from .appeal_list import ListError, appeal_page
+
+    try:
+        listing = appeal_page(request.args.get("sort"), request.args.get("page"))
+    except ListError:
+        listing = appeal_page()
+    return render_template("appeals/index.html", listing=listing, appeals=listing.appeals,
+                           today=dt.date.today().isoformat())
 
 
 @appeal_pages.get("/appeals/<appeal_id>")
@@ -108,8 +116,11 @@ def show(appeal_id: str):
         record_event("viewed", appeal)
     link = _link_to_show_once(appeal, keep=in_progress)
     letter = appeal_service.letter_for(appeal) if appeal.status == DONE else None
+    steps = how_to_send(appeal)
     return render_template(
         "appeals/show.html",
+        steps=steps,
+        deadline_passed=_deadline_passed(appeal.result_json),
         appeal=appeal,
         case=appeal.case_json,
         result=appeal.result_json,
@@ -127,6 +138,14 @@ def show(appeal_id: str):
         denial_category=DENIAL_CATEGORY,
         plan_type=PLAN_TYPE,
     )
+
+
+def _deadline_passed(result: dict) -> bool:
+    """Judged today, not on the day the case was matched: a page opened later says so."""
+    import datetime as dt
+
+    deadline = (result.get("deadline") or {}).get("date")
+    return bool(deadline) and dt.date.fromisoformat(deadline) < dt.date.today()
 
 
 def _link_to_show_once(appeal: Appeal, keep: bool) -> str | None:
@@ -192,6 +211,19 @@ def download_pdf(appeal_id: str):
     name = letter.filename.rsplit(".", 1)[0] + ".pdf"
     return send_file(io.BytesIO(pdf_bytes), mimetype="application/pdf", as_attachment=True,
                      download_name=name, max_age=0)
+
+
+@appeal_pages.get("/appeals/<appeal_id>/reminders.ics")
+def reminders(appeal_id: str):
+    """The appeal deadline and the plan's answer date as calendar events ("How to send it")."""
+    appeal = get_owned_or_404(Appeal, appeal_id)
+    steps = how_to_send(appeal)
+    if steps is None:  # a check before filing: nothing is sent, nothing to remind
+        abort(404)
+    record_event("downloaded", appeal)
+    response = current_app.response_class(calendar(appeal, steps), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = "attachment; filename=appeal-reminders.ics"
+    return response
 
 
 @appeal_pages.post("/appeals/<appeal_id>/retry")

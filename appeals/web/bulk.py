@@ -40,10 +40,11 @@ CASE_COLUMNS = [c for c in COLUMN_NAMES if c != "row"]
 
 def _letter_options() -> list[tuple[str, str]]:
     """The built-in kinds, then the library templates this user may use."""
-    from .intake import LETTER_LABELS
+    from .intake import CLINIC_LETTER_LABELS
 
-    options = [("", "The letter that suits each row's outcome")]
-    options += [(k, LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
+    # A batch is a clinic's: by default its letters are in the clinician's voice.
+    options = [("", "Our clinician's letter (a correction for a paperwork denial)")]
+    options += [(k, CLINIC_LETTER_LABELS.get(k, k)) for k in LETTER_KINDS]
     options += [(t.id, f"Template: {t.name}") for t in visible_templates(current_principal())]
     return options
 
@@ -115,8 +116,12 @@ def batch(batch_id: str):
     record = get_owned_or_404(Batch, batch_id)
     progress = bulk_service.progress(record)
     report = bulk_service.validation_report(record, limit=REPORT_LIMIT)
+    from . import batch_rows
+
+    view = batch_rows.RowFilter.from_args(request.args)
     return render_template(
         "bulk/batch.html", batch=record, progress=progress, report=report,
+        view=view, rows=batch_rows.batch_rows(record.id, view), choices=batch_rows,
         report_limited=record.invalid_rows > 0 and len({p["row"] for p in report}) < record.invalid_rows,
         refresh=REFRESH_SECONDS if record.status == RUNNING else None,
         fixed_form=FixedRowsForm(), retry_form=ButtonForm())

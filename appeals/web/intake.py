@@ -15,6 +15,7 @@ from ..access import current_principal, grant_to_session
 from ..audit import record_event
 from ..contract import CaseError, parse_case
 from .forms.intake import MODE_CHECK, IntakeForm, build_intake_form
+from .forms.questions import emergency_answers, emergency_facts, visible_questions
 from .intake_case import apply_case_errors, case_data
 
 intake = Blueprint("intake", __name__)
@@ -29,6 +30,22 @@ LETTER_LABELS = {
     "checklist": "A checklist of what to gather before asking again",
     "correction": "A request to correct the paperwork and resubmit",
 }
+# For a clinic (a signed-in member of an organization), the same letters in its own words.
+CLINIC_LETTER_LABELS = {
+    "patient": "A letter in the patient's own voice, for the patient to sign",
+    "clinician": "A letter of medical necessity from our clinician",
+    "advocate": "A letter from an authorized representative of the patient",
+    "checklist": "A checklist of what to document before requesting again",
+    "correction": "A corrected request or retro-authorization to resubmit",
+}
+
+
+def letter_labels(for_clinic: bool) -> dict[str, str]:
+    return CLINIC_LETTER_LABELS if for_clinic else LETTER_LABELS
+
+
+def _for_clinic() -> bool:
+    return current_principal().organization_id is not None
 
 
 def _library():
@@ -40,7 +57,8 @@ def _library():
 def _letter_kind_choices() -> list[tuple[str, str]]:
     from ..letters import LETTER_KINDS
 
-    return [(kind, LETTER_LABELS.get(kind, kind.capitalize())) for kind in LETTER_KINDS]
+    labels = letter_labels(_for_clinic())
+    return [(kind, labels.get(kind, kind.capitalize())) for kind in LETTER_KINDS]
 
 
 def _template_choices() -> list[tuple[str, str]]:
@@ -51,8 +69,31 @@ def _template_choices() -> list[tuple[str, str]]:
 
 
 def _form(library, service, **kwargs) -> IntakeForm:
-    return build_intake_form(_questions(library, service), letter_kinds=_letter_kind_choices(),
+    form = build_intake_form(_questions(library, service), letter_kinds=_letter_kind_choices(),
                              templates=_template_choices(), **kwargs)
+    _show_questions(form, library)
+    return form
+
+
+def _show_questions(form: IntakeForm, library) -> None:
+    """Which questions the answers so far call for (form.shown_questions), each labelled with
+    what it refers to; a follow-up not called for keeps no error and sends no answer."""
+    form.shown_questions = visible_questions(form.question_fields, library.vocabulary.concepts)
+    for entry in form.shown_questions:
+        entry.field.label.text = entry.label
+
+
+def _hide_unasked_errors(form: IntakeForm) -> None:
+    shown = {entry.field.name for entry in form.shown_questions}
+    for field, _ in form.question_fields:
+        if field.name not in shown:
+            field.errors = []
+
+
+def _emergencies(form: IntakeForm, service) -> list:
+    if service is None:
+        return []
+    return emergency_answers(form.shown_questions, service.emergency_signs)
 
 
 def _service_options(library) -> list[dict]:
@@ -89,15 +130,21 @@ def _not_found_message(library, text: str) -> str:
 
 
 def _render(form: IntakeForm, library, service, status: int = 200, notice: str | None = None,
-            focus_questions: bool = False):
+            focus_questions: bool = False, new_questions=()):
+    # What this page shows is recorded in the page, so the next submit knows what is new.
+    form.questions_shown.data = " ".join(entry.field.name for entry in form.shown_questions)
+    emergencies = _emergencies(form, service)
     return render_template(
         "intake/form.html",
         form=form,
         service=service,
         service_options=_service_options(library),
         notice=notice,
+        emergencies=emergencies if not form.emergency_seen.data else [],
+        emergency_facts=emergency_facts(service.emergency_signs) if service else set(),
+        new_questions={entry.field.name for entry in new_questions},
         # After "Continue" the page opens at the new questions, not back at the top.
-        focus_questions=focus_questions and not form.error_list(),
+        focus_questions=focus_questions and not form.error_list() and not new_questions,
     ), status
 
 
@@ -125,7 +172,11 @@ def start():
     typed_service = request.form.get("service", "")
     service = _resolve(library, typed_service)
     form = _form(library, service)
-    continuing = bool(form.continue_.data) and not form.submit.data
+    if form.emergency_continue.data:
+        # The person has read the emergency panel; the form goes on from where it was.
+        form.emergency_seen.data = "1"
+    continuing = (bool(form.continue_.data) or bool(form.emergency_continue.data)) \
+        and not form.submit.data
 
     if continuing:
         # Step one: only the scan is checked; the rest is not judged before the person is done.
@@ -134,10 +185,13 @@ def start():
             form.add_error("service", _not_found_message(library, typed_service.strip())
                            if typed_service.strip() else "Enter the scan: its name or its CPT code.")
             return _render(form, library, None, 422)
+        first_time = form.questions_for.data != service.id
         form.questions_for.data = service.id
-        return _render(form, library, service, focus_questions=True)
+        return _render(form, library, service, focus_questions=first_time,
+                       new_questions=_new_follow_ups(form) if not first_time else ())
 
     valid = form.validate_on_submit()
+    _hide_unasked_errors(form)
     if service is None and typed_service.strip() and not form.service.errors:
         form.add_error("service", _not_found_message(library, typed_service.strip()))
         valid = False
@@ -147,6 +201,16 @@ def start():
         return _render(form, library, service, 200 if valid else 422,
                        notice=f"Answer the questions about {service.name} below if you can, "
                        "then submit again.")
+    if _emergencies(form, service) and not form.emergency_seen.data:
+        # An emergency answer stops the form: the panel says what to do first.
+        return _render(form, library, service, 200)
+    new_questions = _new_follow_ups(form)
+    if new_questions:
+        return _render(form, library, service, 200, new_questions=new_questions,
+                       notice="Your answers call for "
+                       + ("a follow-up question" if len(new_questions) == 1 else
+                          f"{len(new_questions)} follow-up questions")
+                       + ", marked “New” below. Answer if you can, then submit again.")
     if not valid:
         return _render(form, library, service, 422)
 
@@ -175,6 +239,13 @@ def start():
         for item in error.errors:
             form.add_error(fields.get(item["field"]), item["message"])
         return _render(form, library, service, 422)
+
+
+def _new_follow_ups(form: IntakeForm) -> list:
+    """Follow-up questions the answers now call for that the last page did not show."""
+    before = set((form.questions_shown.data or "").split())
+    return [entry for entry in form.shown_questions
+            if entry.follow_up and entry.field.name not in before]
 
 
 def _submit(case, kind: str | None, template_version_id: str | None):

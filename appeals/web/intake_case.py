@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ..contract import CaseError
+from .forms.letter_details import detail_field_for, details_into_case
 from .forms.intake import (
     MODE_APPEAL, DocumentationLine, IntakeForm, parse_documentation, parse_number, read_attr,
 )
@@ -21,8 +22,11 @@ def _text(value: str | None) -> str | None:
 
 
 def _answers(form: IntakeForm) -> dict[str, Any]:
+    """The answers to the questions on the page (a follow-up not called for is not sent)."""
     answers: dict[str, Any] = {}
-    for field, question in form.question_fields:
+    shown = getattr(form, "shown_questions", None)
+    entries = [(s.field, s.question) for s in shown] if shown is not None else form.question_fields
+    for field, question in entries:
         kind = read_attr(question, "type")
         qid = str(read_attr(question, "id"))
         if kind == "yes_no":
@@ -73,6 +77,7 @@ def case_data(form: IntakeForm, service_id: str) -> tuple[dict[str, Any], list[D
                                            ("source", source)) if value is not None}
             for note in notes
         ]
+    details_into_case(form, data, with_denial=form.mode.data == MODE_APPEAL)
     answers = _answers(form)
     if answers:
         data["answers"] = answers
@@ -117,6 +122,8 @@ def apply_case_errors(form: IntakeForm, error: CaseError, notes: list[Documentat
             form.add_error(by_question.get(path[len("answers."):]), message)
         elif path == "answers":
             form.add_error(None, f"Answers: {message}")
+        elif detail_field_for(path):
+            form.add_error(detail_field_for(path), message)
         else:
             form.add_error(_CASE_FIELDS.get(path), message if path in _CASE_FIELDS
                            else f"{path}: {message}")

@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 class NavLink:
     endpoint: str
     label: str
-    # "any": always; "signed_in": only for a logged-in user; "signed_out": only for a visitor.
+    # "any": always; "signed_in": only for a logged-in user; "signed_out": only for a visitor;
+    # "admin": only for an admin of an organization.
     audience: str = "any"
 
 
@@ -29,6 +30,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("appeal_pages.index", "My appeals", "signed_in"),
     NavLink("bulk.index", "Bulk", "signed_in"),
     NavLink("letter_library.index", "Templates", "signed_in"),
+    NavLink("organization.show", "Organization", "admin"),
     NavLink("auth.login", "Sign in", "signed_out"),
     NavLink("auth.settings", "Account", "signed_in"),
     NavLink("auth.logout", "Sign out", "signed_in"),
@@ -44,7 +46,10 @@ def nav_links() -> list[dict]:
     signed_in = _signed_in()
     links = []
     for link in NAV_LINKS:
-        if link.audience == "signed_in" and not signed_in:
+        if link.audience in ("signed_in", "admin") and not signed_in:
+            continue
+        if link.audience == "admin" and not (getattr(current_user, "is_admin", False)
+                                             and current_user.organization_id is not None):
             continue
         if link.audience == "signed_out" and signed_in:
             continue

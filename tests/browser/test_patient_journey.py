@@ -74,9 +74,12 @@ def test_patient_fills_the_form_and_downloads_the_letter(live_server, browser, t
     expect(page.locator("#questions")).to_be_focused()  # the page opens at the new questions
     questions = {q.id: q for q in load_library().questions(service)}
     page.get_by_label(questions["pt_weeks"].text).press_sequentially("8")
-    for question_id in ("exam_visit", "treatment_failed"):
-        group = page.get_by_role("group", name=questions[question_id].text)
-        group.get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name=questions["exam_visit"].text).get_by_label(
+        "Yes", exact=True).check()
+    # The follow-ups appear after the answers that call for them, named for what they ask about.
+    page.get_by_role("button", name="Next").click()
+    group = page.get_by_role("group", name="Are your symptoms still there despite the physical therapy?")
+    group.get_by_label("Yes", exact=True).check()
 
     page.get_by_label("Patient's full name").press_sequentially(PATIENT)
     page.get_by_label("Patient's date of birth").fill("1968-07-21")

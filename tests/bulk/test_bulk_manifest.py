@@ -78,3 +78,20 @@ def test_zip_has_the_manifest_first_then_each_letter():
     assert archive.namelist() == ["manifest.csv", "0002_Doe-Jane_mri.docx", "0003_Doe-Jane_mri.docx"]
     assert archive.read("manifest.csv") == manifest
     assert archive.read("0003_Doe-Jane_mri.docx") == b"letter 3"
+
+
+def test_manifest_has_warnings_and_whether_the_deadline_passed():
+    import datetime as dt
+
+    warned = MatchResult.model_validate({**RESULT.to_json(),
+                                         "warnings": ["Two notes disagree", "=stale note"]})
+    rows = read(build_manifest([
+        ManifestEntry(2, "done", "Doe, Jane", "72148", warned, "a.docx"),
+        ManifestEntry(3, "invalid", "Roe, John", "", None, "", "bad date"),
+    ], today=dt.date(2025, 8, 29)))
+    assert rows[0]["warnings"] == "Two notes disagree; =stale note"
+    assert rows[0]["deadline_passed"] == "yes"
+    assert rows[1]["deadline_passed"] == "" and rows[1]["warnings"] == ""
+    on_time = read(build_manifest([ManifestEntry(2, "done", "D", "x", RESULT, "a.docx")],
+                                  today=dt.date(2025, 8, 28)))
+    assert on_time[0]["deadline_passed"] == "no"

@@ -253,6 +253,10 @@ def test_pages_upload_refused_then_accepted_then_preview(library_app, client, us
     preview = client.post(response.headers["Location"] + "/preview", follow_redirects=True
                           ).get_data(as_text=True)
     assert "Expedited / emergency" in preview and "Alex Rivera" in preview
+    # Each sample is described in plain words, not as field names.
+    assert "Sample: appeal, employer plan." in preview
+    assert "Sample: appeal, Medicare Advantage plan, expedited (72 hours)." in preview
+    assert "context of the" not in preview and "urgency standard" not in preview
 
 
 def test_clone_a_built_in_and_download_it(library_app, client, user):

@@ -3,6 +3,8 @@ appeal page tests)."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import io
 
 import docx
@@ -18,8 +20,18 @@ from .conftest import PATIENT_NAME, parse, valid_form
 SERVICE = {"id": "mri_lumbar_spine", "name": "MRI lumbar spine", "codes": ["72148"]}
 POLICY = {"title": "Synthetic Spine Imaging Guideline", "source": "Synthetic Payer",
           "section": "SP-5.1", "version": "V1", "url": None}
-DEADLINE = {"date": "2026-05-01", "days": 180, "counted_from": "2025-11-02",
+
+
+def deadline(days_from_today: int) -> dict:
+    """A 180-day deadline ending that many days from today (negative: already passed)."""
+    last = dt.date.today() + dt.timedelta(days=days_from_today)
+    return {"date": last.isoformat(), "days": 180,
+            "counted_from": (last - dt.timedelta(days=180)).isoformat(),
             "basis": "180 days from receipt under 29 CFR 2560.503-1(h)(3)(i)"}
+
+
+# Still open: the page's ordinary case. A passed one: stored_appeal(..., deadline_days=-10).
+DEADLINE = deadline(60)
 PT_QUOTE = "Physical therapy completed, 8 weeks, 16 visits, no improvement."
 
 
@@ -86,15 +98,20 @@ RESULTS = {
 
 
 def stored_appeal(app, result_name, *, status=DONE, check=False, owner=None, letter_text=None,
-                  error=None):
+                  error=None, deadline_days=None, case_extra=None, kind="patient"):
     """An appeal as the jobs area stores it, with a given (contract-valid) result."""
-    result = MatchResult.model_validate(RESULTS[result_name]).to_json()
+    raw = copy.deepcopy(RESULTS[result_name])
+    if deadline_days is not None:
+        raw["deadline"] = deadline(deadline_days)
+    result = MatchResult.model_validate(raw).to_json()
     case = {"service": SERVICE["id"], "plan_type": "employer", "patient": {"name": PATIENT_NAME},
             "documentation": [{"text": PT_QUOTE}]}
     if not check:
         case["denial"] = {"notice_date": "2025-11-01", "reference": "REF-0001"}
+    for key, value in (case_extra or {}).items():
+        case[key] = {**case.get(key, {}), **value} if isinstance(value, dict) else value
     with app.app_context():
-        appeal = Appeal(case_json=case, result_json=result, kind="patient", status=status,
+        appeal = Appeal(case_json=case, result_json=result, kind=kind, status=status,
                         error=error)
         if owner is not None:
             appeal.owner_id, appeal.organization_id = owner.id, owner.organization_id
@@ -133,7 +150,13 @@ def main_text(response) -> str:
 def post_and_open(client, **changes):
     from appeals.criteria import load_library
 
-    service = load_library().resolve("72148")
+    from appeals.web.forms.intake import question_field_name
+
+    library = load_library()
+    service = library.resolve("72148")
+    # As after the questions (follow-ups included) were on the page and an emergency panel read.
+    shown = " ".join(question_field_name(q.id) for q in library.questions(service))
+    changes = {"questions_shown": shown, "emergency_seen": "1", **changes}
     response = client.post("/", data=valid_form(questions_for=service.id, **changes))
     assert response.status_code == 303
     return client.get(response.headers["Location"])

@@ -135,10 +135,17 @@ def lumbar_service():
 
 
 def question_of_type(kind: str, service=None):
+    """The first question of a kind that the form asks before any answer (not a follow-up)."""
+    from types import SimpleNamespace
+
+    from appeals.web.forms.questions import visible_questions
+
     library = load_library()
     service = service or lumbar_service()
+    empty = [(SimpleNamespace(data=None), q) for q in library.questions(service)]
+    asked = {id(entry.question) for entry in visible_questions(empty, library.vocabulary.concepts)}
     for question in library.questions(service):
-        if question.type == kind:
+        if question.type == kind and id(question) in asked:
             return question
     raise AssertionError(f"{service.name} has no {kind} question")
 

@@ -60,16 +60,23 @@ class LetterChooser:
         return answer
 
 
+def clinic_default_kind(result: MatchResult) -> str:
+    """A batch is a clinic's: its letters speak in the clinician's voice, except a paperwork
+    denial, which calls for a corrected request (never the patient's "Dear clinic team")."""
+    kind = default_kind(result)
+    return kind if kind == "correction" else "clinician"
+
+
 def letter_for_row(batch: Batch, choice: str | None, result: MatchResult) -> tuple[str, str | None]:
-    """(kind, template_version_id): the row's own letter, else the batch's, else the kind that
-    suits the outcome."""
+    """(kind, template_version_id): the row's own letter, else the batch's, else the clinic's
+    default for the outcome."""
     if choice:
         if choice in LETTER_KINDS:
             return choice, None
-        return default_kind(result), choice
+        return clinic_default_kind(result), choice
     if batch.template_version_id:
-        return batch.kind or default_kind(result), batch.template_version_id
-    return batch.kind or default_kind(result), None
+        return batch.kind or clinic_default_kind(result), batch.template_version_id
+    return batch.kind or clinic_default_kind(result), None
 
 
 def saved_mapping(principal: Principal) -> ColumnMapping | None:

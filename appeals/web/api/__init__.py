@@ -6,7 +6,7 @@ those documented as public (@document(..., public=True)).
 """
 
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Unauthorized
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, Unauthorized
 from werkzeug.routing import BaseConverter
 
 from ...accounts.tokens import user_for_token
@@ -24,11 +24,10 @@ class RecordId(BaseConverter):
     regex = "[0-9a-f]{32}"
 
 
-def _errors_outside_any_route(exc: HTTPException):
-    """An unknown /api/v1 path or a method it does not take is answered in JSON like every API
-    error (routing fails before the blueprint's handlers could); other paths keep their pages."""
-    if not request.path.startswith(api.url_prefix + "/"):
-        return exc
+def json_error(exc: HTTPException):
+    """An API error in JSON. Also the answer for an unknown /api/v1 path or a method it does not
+    take: routing fails before the blueprint's handlers could run, so the site's error handler
+    (web/errors.py) hands those here."""
     response, code = _http_error(exc)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
@@ -39,8 +38,6 @@ def _errors_outside_any_route(exc: HTTPException):
 def _install(state):
     # Before any route is added (this is the blueprint's first deferred function).
     state.app.url_map.converters["record_id"] = RecordId
-    state.app.register_error_handler(NotFound, _errors_outside_any_route)
-    state.app.register_error_handler(MethodNotAllowed, _errors_outside_any_route)
 
 
 def public(view):
@@ -74,4 +71,4 @@ def _http_error(exc: HTTPException):
 
 
 # Each resource's routes, added to `api` as they are imported.
-from . import account, appeals, batches, documents, match, openapi, templates  # noqa: E402,F401
+from . import account, appeals, batches, documents, match, openapi, reference, templates  # noqa: E402,F401

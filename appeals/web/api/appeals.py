@@ -20,7 +20,9 @@ from ...models.appeals import DONE, FAILED, Appeal
 from . import api
 from .bodies import delete_now, iso_utc as _iso, json_error as _error, read_case
 from .openapi import DOCX_MIMETYPE, Binary, document
-from .schemas import Appeal as AppealOut, AppealQuery, Case, LetterQuery
+from .schemas import (
+    Appeal as AppealOut, AppealList, AppealListQuery, AppealQuery, Case, LetterQuery,
+)
 
 RETRY_AFTER_SECONDS = 2
 
@@ -103,6 +105,49 @@ def create_appeal():
     response.headers["Location"] = url_for("api.get_appeal", appeal_id=appeal.id)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def appeal_summary(appeal: Appeal, today: str) -> dict:
+    result = appeal.result_json or {}
+    deadline = (result.get("deadline") or {}).get("date")
+    return {
+        "id": appeal.id, "status": appeal.status, "kind": appeal.kind,
+        "created_at": _iso(appeal.created_at),
+        "service": (result.get("service") or {}).get("id"),
+        "outcome": result.get("outcome"), "urgency": result.get("urgency"),
+        "deadline": deadline, "deadline_passed": bool(deadline) and deadline < today,
+        "check_before_filing": not appeal.case_json.get("denial"),
+        "batch_id": appeal.batch_id,
+        "links": {"self": url_for("api.get_appeal", appeal_id=appeal.id)},
+    }
+
+
+@api.get("/appeals")
+@document("Your appeals (and your organization's), a page at a time", tag="appeals",
+          query=AppealListQuery,
+          responses={200: AppealList, 400: "A sort, page or per_page that is not valid."})
+def list_appeals():
+    from ..appeal_list import ListError, appeal_page
+
+    args = request.args
+    try:
+        listing = appeal_page(args.get("sort"), args.get("page"), args.get("per_page"))
+    except ListError as exc:
+        return _error(400, str(exc), errors=[{"field": exc.field, "message": str(exc)}])
+    today = datetime.now(timezone.utc).date().isoformat()
+
+    def link(page: int) -> str:
+        return url_for("api.list_appeals", sort=listing.sort, page=page,
+                       per_page=listing.per_page)
+
+    links = {"self": link(listing.page)}
+    if listing.page < listing.pages:
+        links["next"] = link(listing.page + 1)
+    if listing.page > 1:
+        links["prev"] = link(listing.page - 1)
+    return jsonify({"appeals": [appeal_summary(a, today) for a in listing.appeals],
+                    "page": listing.page, "per_page": listing.per_page,
+                    "total": listing.total, "links": links})
 
 
 @api.get("/appeals/<appeal_id>")

@@ -124,6 +124,41 @@ class AppealQuery(BaseModel):
                                                    "id (its current version is used) or one of its version ids.")
 
 
+class AppealListQuery(BaseModel):
+    sort: Literal["newest", "oldest", "deadline"] = Field(
+        "newest", description="newest or oldest first, or by appeal deadline (soonest first, "
+                              "appeals without one last).")
+    page: int = Field(1, ge=1, description="The page, from 1.")
+    per_page: int = Field(50, ge=1, le=200, description="Appeals on a page.")
+
+
+class AppealSummary(BaseModel):
+    """An appeal in a list: where it stands, without its case (GET the appeal for that)."""
+
+    id: str
+    status: str
+    kind: str | None = None
+    created_at: Timestamp | None = _time()
+    service: str | None = Field(None, description="The criteria's service id.")
+    outcome: str | None = None
+    urgency: str | None = None
+    deadline: str | None = Field(None, description="The last day to appeal (YYYY-MM-DD), if any.")
+    deadline_passed: bool = Field(description="Whether that day is before today.")
+    check_before_filing: bool = Field(description="True for a check before filing (no denial).")
+    batch_id: str | None = None
+    links: dict[str, str]
+
+
+class AppealList(BaseModel):
+    """A page of the caller's appeals."""
+
+    appeals: list[AppealSummary]
+    page: int
+    per_page: int
+    total: int = Field(description="Appeals in all pages.")
+    links: dict[str, str] = Field(description="self, and next/prev where there is such a page.")
+
+
 class LetterQuery(BaseModel):
     format: Literal["docx", "pdf"] = "docx"
 

@@ -31,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ...contract import PLAN_TYPES
+from .letter_details import LetterDetailsFields, in_page_order
 
 PLAN_LABELS = {
     "employer": "Through an employer (a job's group health plan)",
@@ -120,7 +121,7 @@ def not_before_notice(form, field):
 # The form
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(FlaskForm, LetterDetailsFields):
     mode = RequiredRadioField(
         "What do you need?",
         choices=as_choices([
@@ -138,6 +139,10 @@ class IntakeForm(FlaskForm):
     )
     # The library id of the service whose questions the page showed (two-step form without JS).
     questions_for = HiddenField()
+    # The ids of the questions the page showed (a follow-up appears on the next round trip), and
+    # whether the person has seen the emergency panel their answers called for.
+    questions_shown = HiddenField()
+    emergency_seen = HiddenField()
 
     plan_type = SelectField(
         "What kind of health plan is it?",
@@ -217,6 +222,7 @@ class IntakeForm(FlaskForm):
     )
 
     continue_ = SubmitField("Continue")
+    emergency_continue = SubmitField("I understand: continue")
     submit = SubmitField("See where I stand")
 
     # Set by build_intake_form: [(field, question)] for the chosen service's questions.
@@ -248,7 +254,7 @@ class IntakeForm(FlaskForm):
         service's questions come right after the service."""
         questions = [field for field, _ in self.question_fields]
         ordered = []
-        for field in self:
+        for field in in_page_order(self):
             if field in questions:
                 continue
             ordered.append(field)
