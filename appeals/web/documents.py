@@ -16,6 +16,7 @@ from ..access import current_principal, grant_to_session
 from ..contract import PLAN_TYPES
 from ..intake.documents import FIELD_LABELS, LOW_CONFIDENCE, heic_supported, tesseract_available
 from ..services import documents as document_service
+from .forms.letter_details import DETAIL_FIELDS
 
 documents = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -116,4 +117,20 @@ def intake_form_data(draft_id: str) -> MultiDict | None:
             + (f"{note['source']}: " if note.get("source") else "") + " ".join(note["text"].split())
             for note in case.get("documentation", [])),
     }
+    data.update(_letter_details(case))
     return MultiDict({key: value for key, value in data.items() if value})
+
+
+def _letter_details(case: dict) -> dict[str, str]:
+    """The letter details read from the documents (reviewer, appeal address and fax, the study,
+    the clinician), under the form's own field names."""
+    values = {}
+    for path, name in DETAIL_FIELDS.items():
+        value: object = case
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if isinstance(value, str) and value:
+            values[name] = value
+    return values

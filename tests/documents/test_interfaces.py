@@ -4,6 +4,7 @@ pages leading into the intake form. Plain-text and Word files here, so these nee
 from __future__ import annotations
 
 import io
+import re
 import json
 from datetime import timedelta
 
@@ -137,6 +138,7 @@ def test_web_upload_confirm_and_the_intake_form_filled_in(client, app):
         ("denial.notice_date", "2026-11-16"), ("denial.reference", "EVC-SYN-0002"),  # corrected
         ("denial.code", "CO-50"), ("denial.text", "Failure of a 6-week trial was not documented."),
         ("study.cpt", "72148"), ("plan_type", "employer"), ("payer", "Cigna Open Access Plus"),
+        ("denial.appeal_fax", "1-800-555-0142"), ("denial.reviewer", "eviCore"),
         ("denial.received_date", "2026-11-20")]}
     for index, (date, source, text) in enumerate([
             ("2026-08-24", "Office Visit", "Low back pain radiating down the left leg."),
@@ -147,6 +149,10 @@ def test_web_upload_confirm_and_the_intake_form_filled_in(client, app):
     assert response.status_code == 303 and f"draft={draft_id}" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="EVC-SYN-0002"' in page and "EVC-SYN-0001" not in page
+    # The letter details read from the documents land in the form's own fields.
+    for name, value in (("study_cpt", "72148"), ("appeal_fax", "1-800-555-0142"),
+                        ("denial_reviewer", "eviCore")):
+        assert re.search(rf'name="{name}"[^>]*value="{re.escape(value)}"', page), name
     assert "2026-10-26: PT discharge: Physical therapy 8 weeks, no improvement." in page
     assert "2026-10-30" not in page  # the third note was left out
 
