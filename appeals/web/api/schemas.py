@@ -7,6 +7,7 @@ real responses against the generated schemas.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
