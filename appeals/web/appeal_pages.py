@@ -36,7 +36,7 @@ from ..access import get_owned_or_404, grant_to_session
 from ..accounts.mail import mail_configured, send_mail
 from ..accounts.users import AccountError, normalize_email
 from ..audit import record_event
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
 from .accounts import EXPIRED_FORM
 from .forms import ButtonForm

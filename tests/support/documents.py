@@ -89,12 +89,20 @@ def _heading_for(source: str) -> str:
     return "Office Visit"
 
 
-def _cpt(service: str) -> str:
+def _cpt_and_name(service: str) -> tuple[str, str]:
+    """The CPT code and service name a denial letter prints for the typed `service`: the table
+    above, else the criteria library's service (its code when typed as one, else its first)."""
     folded = service.lower()
     for words, contrast, code in SERVICE_CPT:
         if words in folded and contrast in folded:
-            return code
-    raise ValueError(f"no CPT for {service!r}")
+            return code, SERVICE_NAMES[code]
+    from appeals.criteria import read_library
+
+    found = read_library().resolve(service)
+    if found is None:
+        raise ValueError(f"no CPT for {service!r}")
+    code = service.strip() if service.strip() in found.codes else found.codes[0]
+    return code, found.name
 
 
 def _long_date(value: dt.date) -> str:
@@ -105,8 +113,7 @@ def _letter_lines(bundle: Bundle, rng: random.Random, layout: int) -> list[str]:
     case = bundle.typed
     denial = case["denial"]
     notice = dt.date.fromisoformat(denial["notice_date"])
-    cpt = _cpt(case["service"])
-    service_name = SERVICE_NAMES[cpt]
+    cpt, service_name = _cpt_and_name(case["service"])
     if "right" in case["service"].lower():
         service_name = service_name.replace("MRI knee", "MRI right knee")
     if "left" in case["service"].lower():

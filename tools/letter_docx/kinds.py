@@ -10,7 +10,6 @@ deadline, a signature fitting the voice, and the enclosures.
 
 from __future__ import annotations
 
-from docx.enum.text import WD_BREAK
 
 from .content import (
     REF_ROWS, addressee, answer_first, clinician_statement, cover_page, crosswalk,

@@ -10,6 +10,8 @@ Every record is scoped to the token's user (and their organization); another's i
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Response, g, jsonify, request, url_for
 
 from ...services import appeals as appeal_service
