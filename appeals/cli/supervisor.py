@@ -81,8 +81,8 @@ class Supervisor:
             click.echo(f"{child.name} exited ({child.process.returncode}); starting it again",
                        err=True)
             self._kill_group(child)  # whatever it left behind
-            child.restarts += 1
             self._spawn(child)
+            child.restarts += 1  # after the spawn: a reader never sees the count before the process
             return
         reason = self._unhealthy(child)
         if reason is None:
@@ -94,8 +94,8 @@ class Supervisor:
             click.echo(f"{child.name} takes no work ({reason}); replacing it", err=True)
             self._kill_group(child)
             child.process.wait()
-            child.restarts += 1
             self._spawn(child)
+            child.restarts += 1
 
     def _unhealthy(self, child: Child) -> str | None:
         if child.heartbeat_dir is None:

@@ -355,8 +355,8 @@ class DocxQuery(BaseModel):
 
 
 class DocumentsUpload(BaseModel):
-    file: list[bytes] = Field(description="One or more files: PDF, PNG, JPEG, HEIC, DOCX or TXT "
-                                          "(repeat the field for each).")
+    file: list[bytes] = Field(min_length=1, description="One or more files: PDF, PNG, JPEG, "
+                              "HEIC, DOCX or TXT (repeat the field for each).")
 
 
 class DocumentRead(BaseModel):
