@@ -114,12 +114,11 @@ def _fmt(v) -> str:
     return "{" + ",".join(v) + "}" if isinstance(v, list) else str(v)
 
 
-@pytest.fixture(scope="module", params=[CASES, HOLDOUT], ids=["dev", "holdout"])
-def scored(request) -> list[dict]:
+def score_cases(cases: Path) -> list[dict]:
     """Every case of a set matched in-process (as `appeals match -` does) and scored."""
     score, _ = _scorer()
     out = []
-    for row in _load_rows(request.param):
+    for row in _load_rows(cases):
         result, error = None, None
         try:
             result = match_case(Case.model_validate(row["case"])).to_json()
@@ -131,6 +130,11 @@ def scored(request) -> list[dict]:
         out.append({"id": row["id"], "row": row, "result": result, "error": error,
                     "checks": checks, "want": want, "got": got, "pass": all(checks.values())})
     return out
+
+
+@pytest.fixture(scope="module", params=[CASES, HOLDOUT], ids=["dev", "holdout"])
+def scored(request) -> list[dict]:
+    return score_cases(request.param)
 
 
 def _report(scored: list[dict]) -> str:

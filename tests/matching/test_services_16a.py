@@ -10,17 +10,14 @@ criteria have one, and two plan types.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from appeals.contract import Case
 from appeals.criteria import load_library
-from appeals.matching import match_case
 
-from .test_dev_set import _load_rows, _report, _scorer
+from .test_dev_set import _report, score_cases
 
 CASES = Path(__file__).parent / "data" / "services-16a-cases.jsonl"
 SERVICES = ("mri_thoracic_spine", "mri_foot_ankle", "mri_wrist", "mri_elbow", "ct_abdomen_pelvis",
@@ -29,18 +26,7 @@ SERVICES = ("mri_thoracic_spine", "mri_foot_ankle", "mri_wrist", "mri_elbow", "c
 
 @pytest.fixture(scope="module")
 def scored() -> list[dict]:
-    score, _ = _scorer()
-    out = []
-    for row in _load_rows(CASES):
-        result, error = None, None
-        try:
-            result = json.loads(json.dumps(match_case(Case.model_validate(row["case"])).to_json()))
-        except Exception as exc:  # a crash fails that case's checks, not the run
-            error = f"{type(exc).__name__}: {exc}"
-        checks, want, got = score(row, result, error)
-        out.append({"id": row["id"], "row": row, "result": result, "error": error,
-                    "checks": checks, "want": want, "got": got, "pass": all(checks.values())})
-    return out
+    return score_cases(CASES)
 
 
 def test_every_case_right_on_all_five_checks(scored):

@@ -5,16 +5,13 @@ polysomnography) scored on charts written for them from the labelling convention
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from appeals.contract import Case
-from appeals.matching import match_case
 
-from .test_dev_set import _load_rows, _report, _scorer
+from .test_dev_set import _report, score_cases
 
 CASES = Path(__file__).parent / "data" / "services-16b-cases.jsonl"
 SERVICES = {"pet_ct_oncology", "spect_mpi", "stress_echo", "ccta", "mri_breast", "polysomnography"}
@@ -22,14 +19,7 @@ SERVICES = {"pet_ct_oncology", "spect_mpi", "stress_echo", "ccta", "mri_breast",
 
 @pytest.fixture(scope="module")
 def scored() -> list[dict]:
-    score, _ = _scorer()
-    out = []
-    for row in _load_rows(CASES):
-        result = json.loads(json.dumps(match_case(Case.model_validate(row["case"])).to_json()))
-        checks, want, got = score(row, result, None)
-        out.append({"id": row["id"], "row": row, "result": result, "error": None,
-                    "checks": checks, "want": want, "got": got, "pass": all(checks.values())})
-    return out
+    return score_cases(CASES)
 
 
 def test_every_case_passes_all_five_checks(scored):
