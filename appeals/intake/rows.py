@@ -127,6 +127,24 @@ def _patient_name(cells: Mapping[str, str]) -> str:
     return first or last
 
 
+# The letter details' contract paths -> their name as a spreadsheet column and as a web form field
+# (the two use the same names).
+LETTER_DETAIL_FIELDS = {
+    "patient.address": "patient_address",
+    "patient.phone": "patient_phone",
+    "denial.reviewer": "denial_reviewer",
+    "denial.appeal_address": "appeal_address",
+    "denial.appeal_fax": "appeal_fax",
+    "study": "study_cpt",
+    "study.cpt": "study_cpt",
+    "study.side": "study_side",
+    "study.contrast": "study_contrast",
+    "clinician": "clinician_name",
+    **{f"clinician.{key}": f"clinician_{key}"
+       for key in ("name", "npi", "facility", "phone", "fax", "address")},
+    "diagnosis_codes": "diagnosis_codes",
+}
+
 # Contract field path (as CaseError names it) -> spreadsheet column.
 _FIELD_COLUMNS = {
     "service": "service",
@@ -145,23 +163,7 @@ _FIELD_COLUMNS = {
     "denial.reference": "denial_reference",
     "original_request": "original_request",
     "documentation": "documentation",
-    "patient.address": "patient_address",
-    "patient.phone": "patient_phone",
-    "denial.reviewer": "denial_reviewer",
-    "denial.appeal_address": "appeal_address",
-    "denial.appeal_fax": "appeal_fax",
-    "study": "study_cpt",
-    "study.cpt": "study_cpt",
-    "study.side": "study_side",
-    "study.contrast": "study_contrast",
-    "clinician": "clinician_name",
-    "clinician.name": "clinician_name",
-    "clinician.npi": "clinician_npi",
-    "clinician.facility": "clinician_facility",
-    "clinician.phone": "clinician_phone",
-    "clinician.fax": "clinician_fax",
-    "clinician.address": "clinician_address",
-    "diagnosis_codes": "diagnosis_codes",
+    **LETTER_DETAIL_FIELDS,
 }
 _SIDES = {"left": "left", "l": "left", "lt": "left", "right": "right", "r": "right",
           "rt": "right", "bilateral": "bilateral", "b l": "bilateral", "both": "bilateral",

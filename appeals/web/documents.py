@@ -16,7 +16,7 @@ from ..access import current_principal, grant_to_session
 from ..contract import PLAN_TYPES
 from ..intake.documents import FIELD_LABELS, LOW_CONFIDENCE, heic_supported, tesseract_available
 from ..services import documents as document_service
-from .forms.letter_details import DETAIL_FIELDS
+from ..intake.rows import LETTER_DETAIL_FIELDS
 
 documents = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -125,7 +125,7 @@ def _letter_details(case: dict) -> dict[str, str]:
     """The letter details read from the documents (reviewer, appeal address and fax, the study,
     the clinician), under the form's own field names."""
     values = {}
-    for path, name in DETAIL_FIELDS.items():
+    for path, name in LETTER_DETAIL_FIELDS.items():
         value: object = case
         for key in path.split("."):
             value = value.get(key) if isinstance(value, dict) else None

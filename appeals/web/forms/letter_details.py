@@ -14,6 +14,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from ...intake.rows import LETTER_DETAIL_FIELDS
+
 SIDES = [("", "Not stated"), ("left", "Left"), ("right", "Right"), ("bilateral", "Both sides")]
 CONTRASTS = [("", "Not stated"), ("without", "Without contrast"), ("with", "With contrast"),
              ("with_and_without", "Without and with contrast")]
@@ -121,28 +123,12 @@ def details_into_case(form, data: dict[str, Any], with_denial: bool) -> None:
         data["diagnosis_codes"] = codes
 
 
-# Contract field path -> form field name, for the contract's complaints.
-DETAIL_FIELDS = {
-    "patient.address": "patient_address",
-    "patient.phone": "patient_phone",
-    "denial.reviewer": "denial_reviewer",
-    "denial.appeal_address": "appeal_address",
-    "denial.appeal_fax": "appeal_fax",
-    "study": "study_cpt",
-    "study.cpt": "study_cpt",
-    "study.side": "study_side",
-    "study.contrast": "study_contrast",
-    "clinician": "clinician_name",
-    "diagnosis_codes": "diagnosis_codes",
-    **{f"clinician.{key}": f"clinician_{key}"
-       for key in ("name", "npi", "facility", "phone", "fax", "address")},
-}
 _CODE_ITEM = re.compile(r"^diagnosis_codes\[(\d+)\]")
 
 
 def detail_field_for(path: str) -> str | None:
-    if path in DETAIL_FIELDS:
-        return DETAIL_FIELDS[path]
+    if path in LETTER_DETAIL_FIELDS:
+        return LETTER_DETAIL_FIELDS[path]
     if _CODE_ITEM.match(path):
         return "diagnosis_codes"
     return None
