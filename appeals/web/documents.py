@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 from ..access import current_principal, grant_to_session
 from ..contract import PLAN_TYPES
 from ..intake.documents import FIELD_LABELS, LOW_CONFIDENCE, heic_supported, tesseract_available
-from ..services import documents as document_service
 from ..intake.rows import LETTER_DETAIL_FIELDS
+from ..services import documents as document_service
 
 documents = Blueprint("documents", __name__, url_prefix="/documents")
 
