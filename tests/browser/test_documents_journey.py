@@ -13,24 +13,16 @@ from pathlib import Path
 
 import docx
 import pytest
-from support.browser import launch_chromium, serving
+from support.browser import launch_chromium, live_service
 from support.documents import make_bundles
-from support.workers import ServiceConfig, running_worker
 
-from appeals.app import create_app
-from appeals.extensions import db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("documents-service")
-    config = ServiceConfig.embedded(f"sqlite:///{directory / 'app.sqlite'}", directory)
-    app = create_app(config.app_config())
-    with app.app_context():
-        db.create_all()
-    with serving(app) as url, running_worker(config):
+    with live_service(tmp_path_factory.mktemp("documents-service")) as (url, _):
         yield url
 
 

@@ -13,10 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from support.browser import launch_chromium, serving
-from support.workers import ServiceConfig, running_worker
+from support.browser import live_service, running_chromium
 
-from appeals.app import create_app
 from appeals.extensions import db
 from tests.conftest import PASSWORD, make_user
 
@@ -36,27 +34,18 @@ def days_ago(days: int) -> str:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("journeys")
-    config = ServiceConfig.embedded(f"sqlite:///{directory / 'app.sqlite'}", directory)
-    app = create_app(config.app_config())
-    with app.app_context():
-        db.create_all()
+    def clinic_admin():
         make_user(CLERK, "Synthetic Journeys Clinic", role="admin")
         db.session.commit()
-    with serving(app) as url, running_worker(config):
+
+    with live_service(tmp_path_factory.mktemp("journeys"), clinic_admin) as (url, app):
         yield url, app
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with running_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -14,12 +14,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from support.browser import launch_chromium, serving
-from support.workers import ServiceConfig, running_worker
+from support.browser import live_service, running_chromium
 
-from appeals.app import create_app
 from appeals.criteria import load_library
-from appeals.extensions import db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 PATIENT = "Marguerite Synthetica"
@@ -32,25 +29,14 @@ def days_ago(days: int) -> str:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """One server and worker for the module (starting a worker takes seconds)."""
-    directory = tmp_path_factory.mktemp("browser-service")
-    config = ServiceConfig.embedded(f"sqlite:///{directory / 'app.sqlite'}", directory)
-    app = create_app(config.app_config())
-    with app.app_context():
-        db.create_all()
-    with serving(app) as url, running_worker(config):
+    with live_service(tmp_path_factory.mktemp("browser-service")) as (url, _):
         yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with running_chromium() as chromium:
+        yield chromium
 
 
 @pytest.mark.slow

@@ -28,3 +28,35 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@contextmanager
+def running_chromium():
+    """A headless Chromium for a module's pages; closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def live_service(directory, prepare=None):
+    """The app as `make run` serves it (SQLite, the embedded broker, a real worker) on a free port;
+    yields (base URL, app). `prepare()` runs in the app context once the tables exist."""
+    from appeals.app import create_app
+    from appeals.extensions import db
+
+    from .workers import ServiceConfig, running_worker
+
+    config = ServiceConfig.embedded(f"sqlite:///{directory / 'app.sqlite'}", directory)
+    app = create_app(config.app_config())
+    with app.app_context():
+        db.create_all()
+        if prepare is not None:
+            prepare()
+    with serving(app) as url, running_worker(config):
+        yield url, app
