@@ -49,8 +49,23 @@ class ExtractedDocument:
                    warnings=list(data.get("warnings", [])))
 
 
+class _WithConfidence:
+    """What was read, with a confidence: marked for checking below LOW_CONFIDENCE."""
+
+    confidence: float
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence < LOW_CONFIDENCE
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["low_confidence"] = self.low_confidence
+        return data
+
+
 @dataclass
-class ReadField:
+class ReadField(_WithConfidence):
     """One value read from a document, with the text it came from."""
 
     name: str  # the contract's path: "denial.notice_date", "study.cpt", "plan_type"...
@@ -60,18 +75,9 @@ class ReadField:
     page: int
     confidence: float = 100.0
 
-    @property
-    def low_confidence(self) -> bool:
-        return self.confidence < LOW_CONFIDENCE
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["low_confidence"] = self.low_confidence
-        return data
-
 
 @dataclass
-class ReadNote:
+class ReadNote(_WithConfidence):
     """One dated note of the records, as the matcher reads a typed note."""
 
     text: str
@@ -80,12 +86,3 @@ class ReadNote:
     document: str
     page: int
     confidence: float = 100.0
-
-    @property
-    def low_confidence(self) -> bool:
-        return self.confidence < LOW_CONFIDENCE
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["low_confidence"] = self.low_confidence
-        return data
