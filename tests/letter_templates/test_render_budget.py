@@ -21,12 +21,14 @@ from appeals.settings import Settings
 from .docx_factory import make_docx
 
 PATIENT_LETTER = (Path(__file__).resolve().parents[2] / "appeals/templates/letters/patient.docx")
-# 2,000 loop turns (the sandbox allows 200,000), each copying a 70 kB string twice: no limit is
-# reached, and every letter costs about a second where a normal one costs milliseconds.
+# 50,000 loop turns (the sandbox allows 200,000), each copying a 100 kB string twice: no limit is
+# reached, and every letter costs seconds on the fastest machine where a normal one costs
+# milliseconds. The string is a literal, so the cost does not hang on the sample names; and since
+# every render is stopped at twice the budget, the test pays the stop, not the full cost.
 SLOW = make_docx([
     "Dear {{ patient.name }},",
-    '{% set pad = patient.name * 5000 %}{% for i in range(2000) %}'
-    '{% set t = pad|replace("a", "b")|upper %}{% endfor %}',
+    '{% set pad = "abcdefghij" * 10000 %}{% for j in range(10) %}{% for i in range(5000) %}'
+    '{% set t = pad|replace("a", "b")|upper %}{% endfor %}{% endfor %}',
     "Your appeal is attached.",
 ])
 BUDGET = 0.2
