@@ -105,6 +105,8 @@ class Denial(_Strict):
     reviewer: str | None = Field(default=None, max_length=200)  # eviCore, Carelon, ...
     appeal_address: str | None = Field(default=None, max_length=500)
     appeal_fax: str | None = Field(default=None, max_length=40)
+    # Why the appeal is filed after the deadline (good cause), in plain words; for the letter.
+    late_reason: str | None = Field(default=None, max_length=1000)
 
     @property
     def received(self) -> dt.date:
@@ -135,6 +137,33 @@ class Clinician(_Strict):
     address: str | None = Field(default=None, max_length=500)
 
 
+def _email(value: Any) -> Any:
+    """An address a reply can reach: something@somewhere.tld, at most 254 characters."""
+    if value is None:
+        return value
+    if isinstance(value, str) and len(value.strip()) > 254:
+        raise ValueError("must be at most 254 characters")
+    if isinstance(value, str) and re.fullmatch(_EMAIL, value.strip()):
+        return value.strip()
+    raise ValueError("must be an email address such as name@example.org")
+
+
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+Email = Annotated[str, BeforeValidator(_email),
+                  WithJsonSchema({"type": "string", "pattern": f"^{_EMAIL}$", "maxLength": 254})]
+
+
+class Advocate(_Strict):
+    """Who writes an advocate letter on the patient's behalf (an authorized representative:
+    a family member, a patient advocate, a clinic's appeals staff)."""
+
+    name: str | None = Field(default=None, max_length=200)
+    organization: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    email: Email | None = None
+    address: str | None = Field(default=None, max_length=500)
+
+
 class Document(_Strict):
     text: str = Field(min_length=1, max_length=50_000, pattern=NOT_BLANK)
     date: IsoDate | None = None
@@ -155,6 +184,7 @@ class Case(_Strict):
     study: Study | None = None
     clinician: Clinician | None = None
     diagnosis_codes: list[Icd10Code] = Field(default_factory=list, max_length=12)
+    advocate: Advocate | None = None
 
     @field_validator("answers")
     @classmethod
