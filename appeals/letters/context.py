@@ -21,7 +21,7 @@ from .evidence import (
     evidence_contexts, format_date, iso_date, question_texts, requirement_context,
 )
 from .identity import (
-    clinician_context, display_name, plan_and_reviewer, policy_citation, study_context,
+    advocate_context, clinician_context, display_name, plan_and_reviewer, policy_citation, study_context,
 )
 from .reasons import answer_reason, denial_reasons
 from .plans import (
@@ -34,6 +34,7 @@ from .schema import (
     ServiceContext, SignerContext,
 )
 from .schema_details import CoverContext, ReasonContext, SummaryContext
+from .voices import in_voice
 
 # Re-exported: the names this module has always offered.
 __all__ = [
@@ -114,19 +115,22 @@ def _reasons(case: Case, result: MatchResult, enclosures: Enclosures) -> list[Re
     return out
 
 
-def _deadline(result: MatchResult, denial_present: bool, rules: str, kind: str,
-              today: dt.date, plan_name: str) -> DeadlineContext:
+def _deadline(result: MatchResult, denial: Any, rules: str, kind: str,
+              today: dt.date, plan_name: str, patient_voice: bool) -> DeadlineContext:
     deadline = result.deadline
-    if deadline is None or not denial_present:
+    if deadline is None or denial is None:
         return DeadlineContext(present=False, date="", date_iso="", days="", counted_from="",
-                               basis="", passed=False, filing="", text="")
+                               basis="", passed=False, filing="", late_reason="", text="")
     passed = today > deadline.date
+    # The reason as given, turned to the letter's speaker ("I" or "the patient").
+    reason = in_voice(denial.late_reason or "", first_person=patient_voice)
     return DeadlineContext(
         present=True, date=format_date(deadline.date), date_iso=iso_date(deadline.date),
         days=str(deadline.days), counted_from=format_date(deadline.counted_from),
         basis=deadline.basis, passed=passed,
         filing=summaries.filing(kind, passed, format_date(deadline.date), LEVEL[rules],
-                                plan_name),
+                                plan_name, reason=reason),
+        late_reason=reason,
         text=(f"The deadline to file this {LEVEL[rules]} is {format_date(deadline.date)} "
               f"({deadline.basis.rstrip('.')}; counted from "
               f"{format_date(deadline.counted_from)})."))
@@ -147,7 +151,12 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
     first_person = kind not in ("clinician", "advocate")
     name = display_name(patient.name if patient else "")
     clinician = clinician_context(case)
+    advocate = advocate_context(case)
     study = study_context(case, result)
+    correction = correction_context(case, result)
+    # Who speaks: the patient ("I"), or someone writing about them (a clinician, an advocate, a
+    # provider's corrected request).
+    patient_voice = first_person and not (kind == "correction" and correction.from_provider)
 
     enclosures = Enclosures()
     denial = case.denial
@@ -169,7 +178,8 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         enclosures.add(f"Letter of medical necessity from {clinician.name}")
     if kind == "advocate":
         enclosures.add("Authorization of representative signed by the patient"
-                       + (" (form CMS-1696)" if rules == "medicare_advantage" else ""))
+                       + (" (form CMS-1696)" if rules == "medicare_advantage" else "")
+                       + (f", naming {advocate.line}" if advocate.line else ""))
 
     expedited = result.urgency in ("expedited", "emergency")
     emergency_on = result.urgency == "emergency"
@@ -186,7 +196,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
                      + (f" ({basis})." if basis else ".")) if emergency_on else "",
         symptoms=symptoms if emergency_on else [],
     )
-    deadline_ctx = _deadline(result, denial is not None, rules, kind, today, plan_name)
+    deadline_ctx = _deadline(result, denial, rules, kind, today, plan_name, patient_voice)
 
     policy = result.policy
     criterion_short = ""
@@ -213,10 +223,10 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
             "exist yet, please tell me what visit, treatment or test is needed. "
             "Thank you.")
 
-    correction = correction_context(case, result)
     signer_role = {"patient": "patient", "checklist": "patient", "clinician": "treating clinician",
                    "advocate": "authorized representative", "correction": "patient"}[kind]
-    signer_name = name if signer_role == "patient" else ""
+    signer_name = name if signer_role == "patient" else advocate.name if kind == "advocate" \
+        else ""
     if kind == "clinician" or (kind == "correction" and correction.from_provider):
         signer_role, signer_name = "ordering provider" if kind == "correction" else \
             "treating clinician", clinician.name
@@ -295,7 +305,7 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
         checklist=checklist, clinic_request=clinic_request,
         correction=correction,
         signer=SignerContext(role=signer_role, name=signer_name),
-        study=study, clinician=clinician, diagnosis_codes=list(case.diagnosis_codes),
+        study=study, clinician=clinician, advocate=advocate, diagnosis_codes=list(case.diagnosis_codes),
         summary=SummaryContext(
             answer=summaries.answer(
                 kind, denial_date=format_date(denial.notice_date) if denial else "",
@@ -318,7 +328,8 @@ def build_context(case: Case, result: MatchResult, *, kind: str,
                 passed=deadline_ctx.passed, deadline=deadline_ctx.date,
                 expedited=expedited,
                 correction_steps=list(correction.steps), send_to=send_to,
-                clinician_letter=clinician_letter) if cover_kind else []),
+                clinician_letter=clinician_letter,
+                late_reason=bool(deadline_ctx.late_reason)) if cover_kind else []),
         reasons=reasons,
         bill_dispute=bill_dispute(case, result, patient_name=name, plan_name=plan_name,
                                   facility=clinician.facility,

@@ -9,7 +9,7 @@ import re
 
 from appeals.contract import Case, MatchResult, PolicyRef
 
-from .schema_details import ClinicianContext, StudyContext
+from .schema_details import AdvocateContext, ClinicianContext, StudyContext
 
 _CPT = re.compile(r"^\d{4}[0-9A-Z]$")
 SIDE_WORDS = {"left": "left", "right": "right", "bilateral": "both sides (bilateral)"}
@@ -121,6 +121,19 @@ def clinician_context(case: Case) -> ClinicianContext:
                             name=display_name(c.name), npi=c.npi or "",
                             facility=c.facility or "", phone=c.phone or "", fax=c.fax or "",
                             address=c.address or "", line=", ".join(bits))
+
+
+def advocate_context(case: Case) -> AdvocateContext:
+    a = case.advocate
+    if a is None:
+        return AdvocateContext(present=False, name="", organization="", phone="", email="",
+                               address="", line="")
+    name = display_name(a.name)
+    organization = a.organization or ""
+    line = f"{name} of {organization}" if name and organization else name or organization
+    return AdvocateContext(present=bool(line), name=name, organization=organization,
+                           phone=a.phone or "", email=a.email or "", address=a.address or "",
+                           line=line)
 
 
 def _short_source(source: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .schema_details import (
-    BillDisputeContext, ClinicianContext, CoverContext, ReasonContext, StudyContext,
+    AdvocateContext, BillDisputeContext, ClinicianContext, CoverContext, ReasonContext, StudyContext,
     SummaryContext,
 )
 
@@ -197,6 +197,11 @@ class DeadlineContext(_Ctx):
     filing: str = _f("Whether this letter is on time, in the letter's voice: on time, or the "
                      "deadline passed and good cause is asked for (with the other routes).",
                      "I am filing before that date.")
+    late_reason: str = _f("Why the appeal is late (the case's ``denial.late_reason``), in the "
+                          "letter's voice: \"I\" in the patient's letters, \"the patient\" in "
+                          "the clinician's and the advocate's; empty when not given. "
+                          "``filing`` already states it when the deadline has passed.",
+                          "I was in the hospital from October 2 to November 20, 2026.")
     text: str = _f("The deadline in one sentence.",
                    "The deadline to file this internal appeal is August 29, 2026 (180 days from "
                    "receipt of the denial notice under 29 CFR 2560.503-1(h)(3)(i); counted from "
@@ -249,8 +254,9 @@ class CorrectionContext(_Ctx):
 class SignerContext(_Ctx):
     role: str = _f("Who signs: patient, treating clinician or authorized representative.",
                    "patient")
-    name: str = _f("Printed name when known (the patient, or the clinician in the letter of "
-                   "medical necessity); else empty.", "Alex Rivera")
+    name: str = _f("Printed name when known (the patient, the clinician in the letter of "
+                   "medical necessity, the advocate in the advocate's letter); else empty.",
+                   "Alex Rivera")
 
 
 class LetterContext(_Ctx):
@@ -308,6 +314,8 @@ class LetterContext(_Ctx):
     signer: SignerContext = _f("Who signs the letter.", None)
     study: StudyContext = _f("The exact study requested (CPT, side, contrast).", None)
     clinician: ClinicianContext = _f("The ordering clinician.", None)
+    advocate: AdvocateContext = _f("Who writes the advocate letter for the patient (the "
+                                   "authorized representative).", None)
     diagnosis_codes: list[str] = _f("ICD-10 codes given with the case.", ["M54.16"])
     summary: SummaryContext = _f("The answer first, the story and the remedy.", None)
     cover: CoverContext = _f("The \"Before you send\" page for the sender.", None)

@@ -43,6 +43,19 @@ class ClinicianContext(_Ctx):
                    "Dr. Maria Lopez, MD, NPI 1234567893, Springfield Spine Clinic")
 
 
+class AdvocateContext(_Ctx):
+    present: bool = _f("True when the case names the advocate (name or organization).", True)
+    name: str = _f("The advocate's name; empty when not given.", "Sam Carter")
+    organization: str = _f("Their organization; may be empty.", "Synthetic Patient Advocates")
+    phone: str = _f("Their phone; may be empty.", "(555) 010-7000")
+    email: str = _f("Their email address; may be empty.", "sam@example.org")
+    address: str = _f("Their mailing address; may be empty.",
+                      "9 Example Court, Springfield, IL 62701")
+    line: str = _f("Name and organization in one phrase (\"Sam Carter of Synthetic Patient "
+                   "Advocates\"); empty when neither is given.",
+                   "Sam Carter of Synthetic Patient Advocates")
+
+
 class ReasonContext(_Ctx):
     number: int = _f("1-based number.", 1)
     reason: str = _f("One reason the denial itself gives (outside the library, these are the "

@@ -175,26 +175,36 @@ def remedy(rules: str, approve: str, expedited: bool, decision_time: str,
     return text
 
 
-def filing(kind: str, passed: bool, deadline_date: str, level: str, plan_name: str) -> str:
-    """On time, or, past the deadline, a plain request for good cause and the other routes."""
+def filing(kind: str, passed: bool, deadline_date: str, level: str, plan_name: str,
+           reason: str = "") -> str:
+    """On time, or, past the deadline, a plain request for good cause (with the reason given,
+    already in the letter's voice, else a line to fill in) and the other routes."""
     first = kind in ("patient", "checklist", "correction")
     if not passed:
         return "I am filing before that date." if first else f"This {level} is filed before " \
                                                               "that date."
     me = "me" if first else "the patient"
+    # After the colon the reason reads on: "the patient was ...", "my mail ...".
+    reason = re.sub(r"^(The|A|An|My|This)\b", lambda m: m.group(1).lower(), reason)
+    why = (f"for good cause. The reason for the delay: {reason.rstrip('.')}."
+           if reason else "for good cause; the reason for the delay: ____________________.")
     return (f"That deadline passed on {deadline_date}. I ask {plan_name} to accept this "
-            f"{level} late, for good cause; the reason for the delay: "
-            "____________________. If it cannot be accepted, please treat this letter and its "
+            f"{level} late, {why} If it cannot be accepted, please treat this letter and its "
             "enclosures as a new prior-authorization request with current notes, and tell "
             f"{me} in writing what other review remains open.")
 
 
 def cover_steps(kind: str, *, signer: str, enclosures: int, passed: bool, deadline: str,
                 expedited: bool, correction_steps: list[str],
-                send_to: str, clinician_letter: bool) -> list[str]:
+                send_to: str, clinician_letter: bool, late_reason: bool = False) -> list[str]:
     # An emergency's advice leads the cover page on its own (emergency.notice), not as a step.
     steps = list(correction_steps)
-    if passed:
+    if passed and late_reason:
+        steps.append(f"The deadline passed on {deadline}. The letter gives the reason for the "
+                     "delay and asks the plan to accept it for good cause: check it reads "
+                     "right, and enclose any proof (a postmark, a discharge note). Your "
+                     "clinician can also send a new request with current notes.")
+    elif passed:
         steps.append(f"The deadline passed on {deadline}. Fill in the reason for the delay; "
                      "the letter asks the plan to accept it for good cause. Your clinician can "
                      "also send a new request with current notes.")

@@ -150,17 +150,35 @@ def advocate_template():
                        "On behalf of {{ patient.name }}{% if patient.member_id %} \u00b7 "
                        "Member ID {{ patient.member_id }}{% endif %}")
     cover_page(doc)
+    # The advocate named in the case signs; without one, lines to fill in.
+    tag(doc, "{%p if advocate.present %}")
+    para(doc, ("b", "From: "), '{{ advocate.name or "' + BLANK + '" }}'
+         "{% if advocate.organization %}, {{ advocate.organization }}{% endif %}",
+         style="Address")
+    para(doc, "{% if advocate.address %}{{ advocate.address }}{% else %}Address " + BLANK
+              + "{% endif %}", style="Address")
+    para(doc, 'Phone {{ advocate.phone or "' + BLANK + '" }} \u00b7 Email '
+              '{{ advocate.email or "' + BLANK + '" }}', style="Address")
+    para(doc, "Authorized representative of {{ patient.name or \"the patient\" }}",
+         style="Small", space_after=8)
+    tag(doc, "{%p else %}")
     para(doc, ("b", "From: "), BLANK + BLANK + "__________", style="Address")
     para(doc, "Authorized representative \u00b7 organization \u00b7 address \u00b7 phone",
          style="Small", space_after=8)
+    tag(doc, "{%p endif %}")
     addressee(doc, "{% if denial.present %}Appeals Department"
                    "{% else %}Prior Authorization Department{% endif %}")
     para(doc, "{{ appeal.title }}", style="Title")
     identifiers(doc, REF_ROWS)
     para(doc, "Dear Reviewer,")
     answer_first(doc)
-    para(doc, "I write as the authorized representative of {{ patient.name or \"the member named "
-              "above\" }}; the signed authorization is enclosed.")
+    para(doc, "{% if advocate.name %}I, {{ advocate.name }}{% if advocate.organization %} of "
+              "{{ advocate.organization }}{% endif %}, write{% elif advocate.organization %}I "
+              "write for {{ advocate.organization }}{% else %}I write{% endif %} as the "
+              "authorized representative of {{ patient.name or \"the member named above\" }}; "
+              "the signed authorization{% if advocate.present %} naming "
+              "{% if advocate.name %}me{% else %}{{ advocate.organization }}{% endif %}"
+              "{% endif %} is enclosed.")
     _plan_notices(doc, "The treating clinician's")
     story(doc, "What happened", "The patient's own account (their answers, not a medical "
                                 "record): ")
@@ -168,11 +186,20 @@ def advocate_template():
     _remedy(doc, "Requests on the patient's behalf")
     deadline_block(doc, "{{ deadline.filing }}")
     para(doc, "Please send your decision to the patient{% if patient.address %} "
-              "({{ patient.address }}){% endif %} and to me, and confirm in writing that you "
+              "({{ patient.address }}){% endif %} and to me{% if advocate.address %} "
+              "({{ advocate.address }}){% endif %}, and confirm in writing that you "
               "received this letter.", keep_next=True)
+    tag(doc, "{%p if advocate.present %}")
+    signature(doc, [['{{ advocate.name or "Name ' + BLANK + '" }}'
+                     "{% if advocate.organization %}, {{ advocate.organization }}{% endif %}"],
+                    ["Authorized representative of {{ patient.name or \"the patient\" }}"],
+                    ['Phone {{ advocate.phone or "' + BLANK + '" }}   Email '
+                     '{{ advocate.email or "' + BLANK + '" }}']])
+    tag(doc, "{%p else %}")
     signature(doc, [["Authorized representative of {{ patient.name or \"the patient\" }}"],
                     ["Name " + BLANK + "   Organization " + BLANK],
                     ["Phone " + BLANK + "   Email " + BLANK]])
+    tag(doc, "{%p endif %}")
     enclosures_block(doc)
     clinician_statement(doc)
     return doc
