@@ -114,6 +114,24 @@ COLUMNS: tuple[Column, ...] = (
     Column("diagnosis_codes", "ICD-10 codes, separated by commas or spaces (at most 12).",
            "M54.16, M51.26", ("icd10", "icd 10", "icd-10 codes", "diagnosis", "diagnosis code",
                               "dx", "dx codes", "icd codes")),
+    Column("late_reason", "Why the appeal is filed after the deadline, in plain words (the "
+           "letter asks the plan to accept it late for good cause, giving this reason). At most "
+           "1,000 characters.", "Hospitalized from 2026-10-02 to 2026-11-20",
+           ("reason late", "late reason", "reason for delay", "good cause",
+            "good cause reason")),
+    Column("advocate_name", "Who writes the advocate letter for the patient (the authorized "
+           "representative): their name.", "Sam Carter",
+           ("advocate", "representative", "authorized representative", "representative name")),
+    Column("advocate_organization", "The advocate's organization, if any.",
+           "Synthetic Patient Advocates",
+           ("advocate organization", "advocate org", "representative organization", "agency")),
+    Column("advocate_phone", "The advocate's phone.", "(555) 010-7000",
+           ("advocate phone", "representative phone")),
+    Column("advocate_email", "The advocate's email address.", "sam@example.org",
+           ("advocate email", "representative email")),
+    Column("advocate_address", "The advocate's mailing address (the plan copies its decision "
+           "there).", "9 Example Court, Springfield, IL 62701",
+           ("advocate address", "representative address")),
     Column("row", "Only in a file of fixed rows sent back into a batch: the row's number in the "
            "original file (the validation report's invalid-rows download has it).", "",
            ("row number", "original row", "line")),

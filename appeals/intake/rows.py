@@ -127,6 +127,8 @@ def _patient_name(cells: Mapping[str, str]) -> str:
     return first or last
 
 
+ADVOCATE_KEYS = ("name", "organization", "phone", "email", "address")
+
 # The letter details' contract paths -> their name as a spreadsheet column and as a web form field
 # (the two use the same names).
 LETTER_DETAIL_FIELDS = {
@@ -143,6 +145,9 @@ LETTER_DETAIL_FIELDS = {
     **{f"clinician.{key}": f"clinician_{key}"
        for key in ("name", "npi", "facility", "phone", "fax", "address")},
     "diagnosis_codes": "diagnosis_codes",
+    "denial.late_reason": "late_reason",
+    "advocate": "advocate_name",
+    **{f"advocate.{key}": f"advocate_{key}" for key in ADVOCATE_KEYS},
 }
 
 # Contract field path (as CaseError names it) -> spreadsheet column.
@@ -252,7 +257,7 @@ def row_to_case(
 
     denial_columns = ("denial_notice_date", "denial_received_date", "denial_reference",
                       "denial_text", "denial_code", "denial_reviewer", "appeal_address",
-                      "appeal_fax")
+                      "appeal_fax", "late_reason")
     if any(cells.get(c) for c in denial_columns):
         denial: dict[str, Any] = {}
         notice, received = date_of("denial_notice_date"), date_of("denial_received_date")
@@ -269,7 +274,8 @@ def row_to_case(
                 denial["received_date"] = received
         for column, key in (("denial_reference", "reference"), ("denial_text", "text"),
                             ("denial_code", "code"), ("denial_reviewer", "reviewer"),
-                            ("appeal_address", "appeal_address"), ("appeal_fax", "appeal_fax")):
+                            ("appeal_address", "appeal_address"), ("appeal_fax", "appeal_fax"),
+                            ("late_reason", "late_reason")):
             if cells.get(column):
                 denial[key] = cells[column]
         data["denial"] = denial
@@ -315,7 +321,8 @@ def row_to_case(
 
 
 def _letter_details(cells: Mapping[str, str], data: dict[str, Any], problem) -> None:
-    """The optional letter details: the exact study, the ordering clinician, ICD-10 codes."""
+    """The optional letter details: the exact study, the ordering clinician, ICD-10 codes, the
+    advocate who writes for the patient."""
     study: dict[str, Any] = {}
     if cells.get("study_cpt"):
         study["cpt"] = cells["study_cpt"]
@@ -335,6 +342,10 @@ def _letter_details(cells: Mapping[str, str], data: dict[str, Any], problem) -> 
                  if cells.get(f"clinician_{key}")}
     if clinician:
         data["clinician"] = clinician
+    advocate = {key: cells[f"advocate_{key}"] for key in ADVOCATE_KEYS
+                if cells.get(f"advocate_{key}")}
+    if advocate:
+        data["advocate"] = advocate
     if cells.get("diagnosis_codes"):
         data["diagnosis_codes"] = [c for c in re.split(r"[\s,;|]+", cells["diagnosis_codes"])
                                    if c]
