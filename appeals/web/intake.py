@@ -15,6 +15,9 @@ from ..access import current_principal, grant_to_session
 from ..audit import record_event
 from ..contract import CaseError, parse_case
 from .forms.intake import MODE_CHECK, IntakeForm, build_intake_form
+from .forms.letter_details import (
+    ADVOCATE, LATE_REASON, details_called_for, new_details, passed_deadline,
+)
 from .forms.questions import emergency_answers, emergency_facts, visible_questions
 from .intake_case import apply_case_errors, case_data
 
@@ -130,9 +133,16 @@ def _not_found_message(library, text: str) -> str:
 
 
 def _render(form: IntakeForm, library, service, status: int = 200, notice: str | None = None,
-            focus_questions: bool = False, new_questions=()):
+            focus_questions: bool = False, new_questions=(), new_groups=()):
     # What this page shows is recorded in the page, so the next submit knows what is new.
     form.questions_shown.data = " ".join(entry.field.name for entry in form.shown_questions)
+    details = details_called_for(form)
+    form.details_shown.data = " ".join(details)
+    passed = passed_deadline(form)
+    if passed is not None:
+        form.late_reason.label.text = (f"The deadline to appeal passed on "
+                                       f"{passed:%B} {passed.day}, {passed.year}. Why is the "
+                                       "appeal late?")
     emergencies = _emergencies(form, service)
     return render_template(
         "intake/form.html",
@@ -143,6 +153,7 @@ def _render(form: IntakeForm, library, service, status: int = 200, notice: str |
         emergencies=emergencies if not form.emergency_seen.data else [],
         emergency_facts=emergency_facts(service.emergency_signs) if service else set(),
         new_questions={entry.field.name for entry in new_questions},
+        details=set(details), new_details=set(new_groups),
         # After "Continue" the page opens at the new questions, not back at the top.
         focus_questions=focus_questions and not form.error_list() and not new_questions,
     ), status
@@ -211,6 +222,12 @@ def start():
                        + ("a follow-up question" if len(new_questions) == 1 else
                           f"{len(new_questions)} follow-up questions")
                        + ", marked “New” below. Answer if you can, then submit again.")
+    groups = new_details(form)
+    if groups:
+        # Details that apply now (the advocate letter chosen, a deadline passed) are asked for
+        # once before filing; they stay optional.
+        return _render(form, library, service, 200 if valid else 422, new_groups=groups,
+                       notice=" ".join(DETAIL_NOTICES[group] for group in groups))
     if not valid:
         return _render(form, library, service, 422)
 
@@ -239,6 +256,16 @@ def start():
         for item in error.errors:
             form.add_error(fields.get(item["field"]), item["message"])
         return _render(form, library, service, 422)
+
+
+DETAIL_NOTICES = {
+    LATE_REASON: "The deadline to appeal has passed: say why the appeal is late below, marked "
+                 "“New”, if you can (the letter asks the plan to accept it for good cause), "
+                 "then submit again.",
+    ADVOCATE: "The advocate letter is sent from the person writing for the patient: add their "
+              "name and how to reach them below, marked “New”, or leave them blank to fill in "
+              "by hand, then submit again.",
+}
 
 
 def _new_follow_ups(form: IntakeForm) -> list:

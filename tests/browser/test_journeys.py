@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -187,10 +188,18 @@ def test_passed_deadline_leads_the_result(live, page):
     start(page, url)
     fill_the_rest(page, notice_days=400)
     page.get_by_role("button", name="See where I stand").click()
+    # The dates put the deadline in the past: the form asks once why the appeal is late.
+    reason = page.get_by_label(re.compile(r"^The deadline to appeal passed on .*Why is the "
+                                          r"appeal late\?"))
+    expect(reason).to_be_visible()
+    reason.fill("I was in the hospital for three months and did not see the letter.")
+    page.get_by_role("button", name="See where I stand").click()
     page.get_by_role("heading", level=1, name="Your appeal: MRI lumbar spine").wait_for()
     first = page.locator("main section").first
     expect(first).to_contain_text("The deadline to appeal passed on")
     expect(first).to_contain_text("late appeal for good cause")
+    expect(first).to_contain_text("The letter gives the reason you typed: “I was in the "
+                                  "hospital for three months")
     expect(first).to_contain_text("Ask for the scan again")
     expect(page.locator("main")).not_to_contain_text("Appeal now")
     fits_the_screen(page)
