@@ -166,3 +166,27 @@ def test_the_advocate_signs_and_the_reason_is_a_template_variable():
 def test_a_reason_turned_to_each_voice(written, as_patient, about_patient):
     assert in_voice(written, first_person=True) == as_patient
     assert in_voice(written, first_person=False) == about_patient
+
+
+def test_the_command_line_writes_them_and_names_a_bad_one(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from appeals.cli import cli
+
+    case = _late_case(FIRST_PERSON_REASON).model_copy(update={"advocate": SAM})
+    pair = {"case": case.model_dump(mode="json"), "result": lumbar_result().to_json()}
+    source = tmp_path / "case.json"
+    source.write_text(json.dumps(pair))
+    out = tmp_path / "letter.docx"
+    run = CliRunner().invoke(cli, ["letter", str(source), "--kind", "advocate", "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    text = docx_text(out.read_bytes())
+    assert "From: Sam Carter, Synthetic Patient Advocates" in text.splitlines()
+    pair["case"]["advocate"]["email"] = "sam at example"
+    pair["case"]["denial"]["late_reason"] = "x" * 1001
+    source.write_text(json.dumps(pair))
+    run = CliRunner().invoke(cli, ["letter", str(source), "--kind", "advocate", "-o", str(out)])
+    assert run.exit_code == 2
+    assert "advocate.email" in run.stderr and "denial.late_reason" in run.stderr
