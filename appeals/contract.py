@@ -137,6 +137,9 @@ class Clinician(_Strict):
     address: str | None = Field(default=None, max_length=500)
 
 
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
+
 def _email(value: Any) -> Any:
     """An address a reply can reach: something@somewhere.tld, at most 254 characters."""
     if value is None:
@@ -148,7 +151,6 @@ def _email(value: Any) -> Any:
     raise ValueError("must be an email address such as name@example.org")
 
 
-_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 Email = Annotated[str, BeforeValidator(_email),
                   WithJsonSchema({"type": "string", "pattern": f"^{_EMAIL}$", "maxLength": 254})]
 
