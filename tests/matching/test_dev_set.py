@@ -179,3 +179,23 @@ def test_dev_set_every_emergency_caught_and_no_standard_case_called_one(scored):
                + (f" ({', '.join(false_alarms)})" if false_alarms else ""))
     print(summary)
     assert not missed and not false_alarms, summary
+
+
+# --- issue 16 part c: the payers' own criteria -------------------------------------------------------
+
+# Charts for the payer variants read in issue 16c (eviCore's and UnitedHealthcare's cardiac sections),
+# each naming its payer or reviewer so that the variant is the criteria applied.
+SERVICES_16C = Path(__file__).parent / "data" / "services-16c-cases.jsonl"
+VARIANTS_16C = {(service, variant) for service in ("spect_mpi", "stress_echo", "ccta") for variant in ("evicore", "uhc")}
+
+
+def test_services_16c_cases_right_on_all_five_checks_under_their_payers_criteria():
+    scored = score_cases(SERVICES_16C)
+    report = _report(scored)
+    print(report)
+    assert all(s["pass"] for s in scored), "\n" + report
+    judged_by = {s["id"]: (s["result"]["service"]["id"], s["result"]["pathway"]["id"].split("_")[0]) for s in scored}
+    assert set(judged_by.values()) <= VARIANTS_16C, judged_by  # never the neutral default
+    for pair in sorted(VARIANTS_16C):
+        outcomes = {s["want"]["outcome"] for s in scored if judged_by[s["id"]] == pair}
+        assert {"appeal", "not_met"} <= outcomes, (pair, outcomes)
