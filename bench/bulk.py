@@ -205,7 +205,8 @@ def per_letter_costs(samples: int = 200) -> None:
     print(f"  CPU-ms per letter, in-process ({samples} rows): parse+validate {1000 * parse / samples:.2f} ms, "
           f"match {1000 * match / samples:.2f} ms, letter context {1000 * context / samples:.2f} ms, "
           f"render .docx {1000 * render / samples:.2f} ms ({size / 1024:.0f} KiB); "
-          f"a text preview would add {1000 * preview / samples:.2f} ms (bulk skips it)")
+          f"reading its text back would add {1000 * preview / samples:.2f} ms (no letter does: "
+          "the status page reads it when viewed)")
 
 
 # ---------------------------------------------------------------------------------------------

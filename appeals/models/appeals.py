@@ -77,8 +77,6 @@ class Letter(db.Model):
     )
     docx: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
-    # The letter's plain text (for the preview on the status page and the API).
-    text_preview: Mapped[str] = mapped_column(Text, nullable=False, default="")
     template_version_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 

@@ -31,7 +31,6 @@ from ..delivery.archive import download_name
 from ..extensions import db
 from .letter_library import prepared_version
 from ..letters import TemplateError, render_letter
-from ..letters.text import docx_text
 from ..models.appeals import DONE, FAILED, RENDERING, Appeal, Letter
 from ..models.base import new_id, utcnow
 
@@ -79,14 +78,14 @@ def failure_reason(exc: BaseException) -> str:
            "fails again, contact support with the appeal id."
 
 
-def render_and_store(appeal_ids: Iterable[str], *, fail_slow: bool = True, preview: bool = True,
+def render_and_store(appeal_ids: Iterable[str], *, fail_slow: bool = True,
                      commit_every: int = COMMIT_EVERY) -> None:
     """Write and store the letters of these appeals, `commit_every` letters a commit.
 
     `fail_slow`: a soft time limit fails the letter it interrupts (a single appeal); otherwise
     the letters written so far are committed and the limit propagates, so the caller can go on
-    in a fresh task (a batch chunk). `preview`: keep the letter's text for the status page (bulk
-    letters skip it)."""
+    in a fresh task (a batch chunk). Only the .docx is stored: the status page reads its text
+    when it is viewed (reading it back here cost several times the render itself)."""
     todo = claim(list(appeal_ids))
     for start in range(0, len(todo), commit_every):
         group = todo[start:start + commit_every]
@@ -107,7 +106,6 @@ def render_and_store(appeal_ids: Iterable[str], *, fail_slow: bool = True, previ
             letters.append({
                 "id": new_id(), "appeal_id": job.id, "docx": docx,
                 "filename": download_name(job.kind, job.result.service.id, job.id),
-                "text_preview": docx_text(docx) if preview else "",
                 "template_version_id": job.template_version_id, "created_at": utcnow(),
             })
         _store(letters, failed)

@@ -166,10 +166,10 @@ def _may_delete(appeal: Appeal) -> bool:
 
 
 def _preview(letter) -> str | None:
+    """The letter's text, read from its .docx when the page is viewed (not stored: the .docx is
+    the one copy of the letter)."""
     if letter is None:
         return None
-    if letter.text_preview:
-        return letter.text_preview
     from ..letters.text import docx_text
 
     return docx_text(letter.docx)

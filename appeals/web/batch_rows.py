@@ -1,7 +1,8 @@
 """A batch's rows as a table: sorted, filtered and paginated in SQL, so a batch of 10,000 rows
 shows one page of 100 without loading the rest. Each row is the appeal made from a spreadsheet
 row (its case and result are JSON columns; the sort and filters read them with JSON paths, which
-SQLAlchemy renders for SQLite and PostgreSQL alike).
+SQLAlchemy renders for SQLite and PostgreSQL alike, and count the warnings with
+``json_array_length``, compiled for each below).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..models.appeals import DONE, FAILED, QUEUED, RENDERING, Appeal
@@ -26,12 +29,41 @@ def _deadline():
     return Appeal.result_json["deadline"]["date"].as_string()
 
 
+class json_array_length(FunctionElement):
+    """The number of items of a JSON array value (an index into a JSON column); 0 when the value
+    is missing or not an array."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(json_array_length)
+def _json_array_length_default(element, compiler, **kw):
+    # SQLite (the project runs on it and PostgreSQL): json_array_length reads the JSON text
+    # SQLAlchemy's index gives, and answers 0 for anything but an array (a missing key too).
+    return f"json_array_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_length, "postgresql")
+def _json_array_length_postgresql(element, compiler, **kw):
+    # PostgreSQL's raises on a scalar or JSON null, so only arrays are measured (the column is
+    # `json`, not `jsonb`).
+    value = compiler.process(element.clauses, **kw)
+    return (f"CASE WHEN json_typeof({value}) = 'array' THEN json_array_length({value}) "
+            "ELSE 0 END")
+
+
+def _warning_count():
+    return json_array_length(Appeal.result_json["warnings"])
+
+
 SORTS = {
     "row": lambda: Appeal.row_number,
     "patient": _patient,
     "deadline": _deadline,
     "outcome": lambda: Appeal.result_json["outcome"].as_string(),
     "urgency": lambda: Appeal.result_json["urgency"].as_string(),
+    "warnings": _warning_count,
 }
 OUTCOMES = {"appeal": "Appeal now", "ready": "Ready to file", "not_met": "Criteria not met yet",
             "administrative": "Paperwork to correct", "no_criteria": "No criteria"}
@@ -39,6 +71,7 @@ URGENCIES = {"standard": "Standard", "expedited": "Expedited (72 hours)",
              "emergency": "Emergency"}
 LETTER_STATES = {"done": "Written", "failed": "Failed", "pending": "Not written yet"}
 DEADLINE_FILTERS = {"passed": "Passed", "open": "Not passed"}
+WARNING_FILTERS = {"with": "With warnings", "without": "Without warnings"}
 
 
 @dataclass
@@ -49,6 +82,7 @@ class RowFilter:
     urgency: str = ""
     letter: str = ""
     deadline: str = ""
+    warnings: str = ""
     patient: str = ""
     page: int = 1
 
@@ -71,13 +105,19 @@ class RowFilter:
         return cls(sort if sort in SORTS else "row", descending,
                    pick("outcome", OUTCOMES), pick("urgency", URGENCIES),
                    pick("letter", LETTER_STATES), pick("deadline", DEADLINE_FILTERS),
-                   (args.get("patient") or "").strip()[:100], page)
+                   pick("warnings", WARNING_FILTERS), (args.get("patient") or "").strip()[:100],
+                   page)
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.outcome, self.urgency, self.letter, self.deadline, self.warnings,
+                    self.patient))
 
     def args(self, **changes) -> dict:
         """The query string for this view with some parts changed (links keep the filters)."""
         values = {"sort": ("-" if self.descending else "") + self.sort, "outcome": self.outcome,
                   "urgency": self.urgency, "letter": self.letter, "deadline": self.deadline,
-                  "patient": self.patient, "page": self.page}
+                  "warnings": self.warnings, "patient": self.patient, "page": self.page}
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None, 1)
                 or key == "sort"}
@@ -116,6 +156,10 @@ def _filtered(batch_id: str, view: RowFilter, today: str):
         query = query.where(_deadline() < today)
     elif view.deadline == "open":
         query = query.where(_deadline() >= today)
+    if view.warnings == "with":
+        query = query.where(_warning_count() > 0)
+    elif view.warnings == "without":
+        query = query.where(_warning_count() == 0)
     if view.patient:
         escaped = view.patient.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(_patient()).like(f"%{escaped}%", escape="\\"))

@@ -83,8 +83,7 @@ def make_appeal(principal: Principal, *, created_at=None, batch_id=None, row_num
     db.session.add(appeal)
     db.session.flush()
     if letter:
-        db.session.add(Letter(appeal_id=appeal.id, docx=docx_bytes(), filename="appeal-letter.docx",
-                              text_preview="Synthetic letter"))
+        db.session.add(Letter(appeal_id=appeal.id, docx=docx_bytes(), filename="appeal-letter.docx"))
     db.session.commit()
     return appeal
 

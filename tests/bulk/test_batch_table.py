@@ -1,15 +1,19 @@
 """A batch's rows on its page: sorted, filtered and paginated server-side (10,000 rows show a
-page of 100), passed deadlines flagged, warnings shown, each row's letter linked."""
+page of 100), passed deadlines flagged, warnings shown, filtered and sorted by, each row's letter
+linked. Every test runs on SQLite and on PostgreSQL (their JSON functions differ)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
 from sqlalchemy import insert, select
 
+from appeals.app import create_app
 from appeals.extensions import db
 from appeals.models import Appeal, Batch, User
 from appeals.models.appeals import DONE, FAILED
@@ -17,17 +21,57 @@ from appeals.models.appeals import DONE, FAILED
 SERVICE = {"id": "mri_lumbar_spine", "name": "MRI lumbar spine", "codes": ["72148"]}
 
 
+CONTRADICTION = "Two notes give different dates."
+STALE = "The newest note is over a year old."
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, tmp_path):
+    """The bulk app (tests/bulk/conftest.py) on SQLite, and on a throwaway PostgreSQL database."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgres":
+            from support.workers import postgres_database
+
+            url = stack.enter_context(postgres_database())
+        else:
+            url = "sqlite:///" + str(tmp_path / "bulk.sqlite")
+        app = create_app({
+            "TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "EMBEDDED_BROKER_URL": "sqla+sqlite:///" + str(tmp_path / "broker.sqlite"),
+            "CELERY": {"task_always_eager": True},
+        })
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _warnings(row: int) -> list[str] | None:
+    """Every 10th row two warnings, the other 5th rows one, every 13th a result without the field
+    (0 warnings), the rest none."""
+    if row % 10 == 0:
+        return [CONTRADICTION, STALE]
+    if row % 5 == 0:
+        return [CONTRADICTION]
+    return None if row % 13 == 0 else []
+
+
 def _result(row: int, today: dt.date) -> dict:
-    # Deadlines spread over both sides of today; every 7th row an emergency, every 5th a warning.
+    # Deadlines spread over both sides of today; every 7th row an emergency.
     deadline = (today + dt.timedelta(days=(row * 37) % 200 - 50)).isoformat()
-    return {
+    result = {
         "outcome": "appeal" if row % 3 else "not_met",
         "urgency": "emergency" if row % 7 == 0 else "standard",
         "service": SERVICE, "requirements": [],
         "deadline": {"date": deadline, "days": 180, "counted_from": "2026-01-01",
                      "basis": "synthetic"},
-        "warnings": ["Two notes give different dates."] if row % 5 == 0 else [],
     }
+    if _warnings(row) is not None:
+        result["warnings"] = _warnings(row)
+    return result
 
 
 def _store_batch(app, email: str, rows: int) -> str:
@@ -70,7 +114,7 @@ def test_rows_sort_by_deadline_and_flag_passed_ones(app, clinic):
     _, flipped = _table(client.get(f"/bulk/{batch_id}?sort=-deadline"))
     assert [c[5] for c in flipped] == [c[5] for c in reversed(cells)]
     warned = [c for c in cells if c[0] == "5"][0]
-    assert "Two notes give different dates." in warned[6]
+    assert CONTRADICTION in warned[6]
 
 
 def test_rows_filter_by_outcome_urgency_deadline_and_patient(app, clinic):
@@ -88,6 +132,60 @@ def test_rows_filter_by_outcome_urgency_deadline_and_patient(app, clinic):
     assert all("Word" not in c[7] for c in failed)
 
 
+def _warning_counts(response) -> dict[int, int]:
+    """Row number -> how many warnings its row lists, in the table's order."""
+    tree = lxml.html.fromstring(response.get_data(as_text=True))
+    return {int(tr.xpath("td[1]")[0].text_content()): len(tr.xpath("td[7]//li"))
+            for tr in tree.xpath('//table[contains(@class, "batch-rows")]/tbody/tr')}
+
+
+def _query(link: str) -> dict:
+    return parse_qs(urlsplit(link).query)
+
+
+def test_rows_filter_and_sort_by_warnings(app, clinic):
+    client, _ = clinic
+    batch_id = _store_batch(app, "billing@clinic.example.test", 40)
+    rows = range(2, 42)
+
+    response = client.get(f"/bulk/{batch_id}?warnings=with")
+    tree, warned = _table(response)
+    assert [int(c[0]) for c in warned] == [r for r in rows if r % 5 == 0]
+    assert all(CONTRADICTION in c[6] for c in warned)
+    assert "8 rows." in tree.xpath('//section[@id="rows"]//p[@role="status"]')[0].text_content()
+    assert tree.xpath('//select[@name="warnings"]/option[@selected]/@value') == ["with"]
+
+    _, quiet = _table(client.get(f"/bulk/{batch_id}?warnings=without"))
+    assert [int(c[0]) for c in quiet] == [r for r in rows if r % 5]  # 13 and 26 have no field
+    assert all(c[6] == "—" for c in quiet)
+
+    most_first = _warning_counts(client.get(f"/bulk/{batch_id}?sort=-warnings"))
+    assert list(most_first) == [10, 20, 30, 40, 5, 15, 25, 35] + [r for r in rows if r % 5]
+    assert list(most_first.values()) == [2] * 4 + [1] * 4 + [0] * 32
+    fewest_first = _warning_counts(client.get(f"/bulk/{batch_id}?sort=warnings&warnings=with"))
+    assert list(fewest_first.items()) == [(5, 1), (15, 1), (25, 1), (35, 1),
+                                          (10, 2), (20, 2), (30, 2), (40, 2)]
+
+    # A value the filter does not know shows every row (a hand-edited link still works).
+    _, everything = _table(client.get(f"/bulk/{batch_id}?warnings=maybe"))
+    assert len(everything) == 40
+    _, urgent = _table(client.get(f"/bulk/{batch_id}?warnings=with&urgency=emergency"))
+    assert [int(c[0]) for c in urgent] == [35]
+
+
+def test_sort_links_keep_the_warnings_filter(app, clinic):
+    client, _ = clinic
+    batch_id = _store_batch(app, "billing@clinic.example.test", 40)
+    tree = lxml.html.fromstring(client.get(
+        f"/bulk/{batch_id}?warnings=without&sort=-deadline").get_data(as_text=True))
+    headers = {th.text_content().split()[0]: _query(th.xpath("a/@href")[0])
+               for th in tree.xpath('//table[contains(@class, "batch-rows")]/thead//th[a]')}
+    assert set(headers) == {"Row", "Patient", "Outcome", "Urgency", "Deadline", "Warnings"}
+    assert all(query["warnings"] == ["without"] for query in headers.values())
+    assert headers["Warnings"]["sort"] == ["warnings"]
+    assert headers["Deadline"]["sort"] == ["deadline"]  # sorted descending now: flips
+
+
 @pytest.mark.slow
 def test_ten_thousand_rows_show_one_page_quickly(app, clinic):
     client, _ = clinic
@@ -100,3 +198,18 @@ def test_ten_thousand_rows_show_one_page_quickly(app, clinic):
     assert "page 3 of 100" in tree.xpath('//section[@id="rows"]//p[@role="status"]')[0].text_content()
     assert elapsed < 5, f"a page of 10,000 rows took {elapsed:.1f} s"
     assert tree.xpath('//a[@rel="next"]') and tree.xpath('//a[@rel="prev"]')
+
+    # Filtered by warnings and sorted by their number: still a page of 100, and the page links
+    # keep both. 2,000 rows have warnings; the 1,000 with two come first.
+    started = time.perf_counter()
+    response = client.get(f"/bulk/{batch_id}?warnings=with&sort=-warnings&page=2")
+    elapsed = time.perf_counter() - started
+    tree, cells = _table(response)
+    assert [int(c[0]) for c in cells] == list(range(1010, 2001, 10))
+    assert "2000 rows, page 2 of 20" in tree.xpath(
+        '//section[@id="rows"]//p[@role="status"]')[0].text_content()
+    assert elapsed < 5, f"a filtered page of 10,000 rows took {elapsed:.1f} s"
+    for rel, page in (("prev", ["1"]), ("next", ["3"])):
+        query = _query(tree.xpath(f'//a[@rel="{rel}"]/@href')[0])
+        assert (query["warnings"], query["sort"], query.get("page", ["1"])) == (
+            ["with"], ["-warnings"], page)

@@ -126,7 +126,7 @@ def stored_appeal(app, result_name, *, status=DONE, check=False, owner=None, let
             buffer = io.BytesIO()
             document.save(buffer)
             db.session.add(Letter(appeal_id=appeal.id, docx=buffer.getvalue(),
-                                  filename="appeal-letter-test.docx", text_preview=letter_text))
+                                  filename="appeal-letter-test.docx"))
             db.session.commit()
         key = jobs.create_anonymous_access(appeal) if owner is None else None
         return appeal.id, key

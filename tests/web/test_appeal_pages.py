@@ -129,6 +129,18 @@ def test_finished_letter_has_preview_and_download_and_no_refresh(client, app):
     assert "viewed" in actions and "downloaded" in actions
 
 
+def test_a_written_letter_is_previewed_from_its_document(client, app):
+    # The form's letter is written in the request (eager jobs); the page reads its text from the
+    # stored .docx, so the preview is the letter the download gives.
+    response = post_and_open(client, patient_name="Quill Synthetic-Preview")
+    preview = parse(response).xpath('//*[contains(@class, "preview")]')[0].text_content()
+    assert "Quill Synthetic-Preview" in preview and "MRI lumbar spine" in preview
+    download = client.get(parse(response).xpath('//a[contains(@href, "letter.docx")]/@href')[0])
+    from appeals.letters.text import docx_text
+
+    assert preview.strip() == docx_text(download.data).strip()
+
+
 def test_failed_letter_shows_the_reason_and_can_be_retried(client, app):
     appeal_id, key = stored_appeal(app, "appeal", status=FAILED,
                                    error="The letter template could not be used: it is broken.")

@@ -103,7 +103,7 @@ def process_chunk(batch_id: str, row_ids: list[int], _retrying: bool = False, *,
     appeal_ids = list(db.session.scalars(
         select(BatchRow.appeal_id).where(BatchRow.id.in_(row_ids),
                                          BatchRow.appeal_id.is_not(None))))
-    render_and_store(appeal_ids, fail_slow=fail_slow, preview=False, commit_every=commit_every)
+    render_and_store(appeal_ids, fail_slow=fail_slow, commit_every=commit_every)
     if record:
         record_progress(batch_id)
 
