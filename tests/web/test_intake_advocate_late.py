@@ -96,6 +96,7 @@ def test_a_passed_deadline_asks_why_once_and_the_letter_gives_the_reason(client,
     assert _stored_case(app)["denial"]["late_reason"] == REASON
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The letter gives the reason you typed" in page
+    assert f"“{REASON}”" in page, "quoted once, with its own full stop and no second one"
     text = _letter_text(client, response)
     assert ("for good cause. The reason for the delay: I was in the hospital for three months "
             "and did not see the letter until I came home.") in text
