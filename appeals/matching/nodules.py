@@ -69,7 +69,7 @@ class Nodule:
 
 
 # A size next to the word nodule: "7 mm solid nodule", "nodule ... measuring 8 x 6 mm", "1.2 cm".
-_SIZE = r"(?P<a>\d+(?:\.\d+)?)\s*(?:x\s*(?P<b>\d+(?:\.\d+)?)\s*)?(?P<unit>mm|cm)\b"
+_SIZE = r"(?P<a>\d+(?:\.\d+)?)\s*(?:x\s*(?P<b>\d+(?:\.\d+)?)\s*)?-?(?P<unit>mm|cm)\b"
 _SIZE_BEFORE = compile_folded(_SIZE + r"(?:\s+[\w-]+){0,3}?\s+nodules?")
 _SIZE_AFTER = compile_folded(r"nodules?\b[^.;]{0,45}?" + _SIZE)
 _GROUND_GLASS = compile_folded(r"ground[- ]glass|\b(?-i:GGO|GGN)s?\b|non-?solid|pure glass")
