@@ -87,6 +87,19 @@ def test_size_type_number_and_the_date_of_the_ct_are_read():
     assert _nodules(("A lung nodule was seen.", "Radiology report", dt.date(2025, 1, 1))) == []
 
 
+@pytest.mark.parametrize("report, size", [
+    ("Impression: solitary 6 mm noncalcified pulmonary nodule, right upper lobe (series 3, image 45).", 6),
+    ("There is a nodule measuring 0.7 cm in the RUL.", 7),
+    ("6-mm solid nodule in the left lower lobe.", 6),
+    ("RLL nodule 7mm, solid.", 7),
+    ("A 9 x 5 mm nodule in the lingula.", 7),
+])
+def test_a_report_written_in_other_ways_is_timed_by_fleischner(report, size):
+    result = run(_chest("2026-03-01", report, "2025-12-01"))
+    status, needed = _interval(result)
+    assert status == "unmet" and f"a {size} mm solid nodule" in needed and "due from 2026-06-01" in needed
+
+
 # --- the follow-up interval from the case's dates ---------------------------------------------
 
 def _chest(notice: str, report: str, report_date: str | None, *more) -> dict:
@@ -155,6 +168,12 @@ def test_a_mammogram_counts_within_a_year_of_the_request_and_not_a_day_more():
     assert old.outcome == "not_met" and req.status == "unmet"
     assert "2025-05-03" in req.needed and "too old" in req.needed and req.needed.startswith("the report of a mammogram")
     assert run(_breast("2026-05-04", None)).outcome == "appeal"  # undated: counts as before
+    # a recent note telling of an old mammogram dates it back from the note
+    ago = _breast("2026-05-04", None)
+    ago["documentation"] = [{"date": "2026-04-20", "source": "Gyn note", "text": "Last mammogram 2 years ago, normal."}]
+    assert run(ago).outcome == "not_met"
+    ago["documentation"][0]["text"] = "Last mammogram 6 months ago, normal."
+    assert run(ago).outcome == "appeal"
 
 
 def _abdomen(notice: str, visit: str | None) -> dict:
