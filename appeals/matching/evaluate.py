@@ -31,6 +31,9 @@ class PathwayOutcome:
     requirements: list[RequirementResult]
     warnings: list[str] = field(default_factory=list)
     denied: int = 0  # required findings the record says are absent ("no arm symptoms")
+    # Documents a follow-up interval was counted from (the CT that found a nodule): their age is
+    # the point, not a sign of stale evidence.
+    baselines: set[int] = field(default_factory=set)
 
     @property
     def met(self) -> bool:
@@ -66,6 +69,7 @@ class Evaluator:
         self.library, self.service, self.facts = library, service, facts
         self.reference, self.age = reference, age
         self.warnings: list[str] = []
+        self._baselines: set[int] = set()
         # What each requirement weighed: (requirement id) -> [(mention, counted, why)], for --explain.
         self.trace: dict[str, list[tuple[Mention, bool, str | None]]] = {}
         self._req_id = ""
@@ -77,7 +81,7 @@ class Evaluator:
             self.warnings.append(message)
 
     def pathway(self, pathway: Pathway) -> PathwayOutcome:
-        self.warnings, self._warned = [], set()
+        self.warnings, self._warned, self._baselines = [], set(), set()
         results = []
         for req in pathway.requirements:
             results.append(self.requirement(req, pathway, results))
@@ -85,7 +89,7 @@ class Evaluator:
         denied = sum(1 for req, r in zip(pathway.requirements, results)
                      if r.status == "unmet" and req.kind == "clinical_finding"
                      and (self._denied(req) or any(self.facts.positive(c) for c in req.unless)))
-        return PathwayOutcome(pathway, results, list(self.warnings), denied)
+        return PathwayOutcome(pathway, results, list(self.warnings), denied, self._baselines)
 
     def _weighed(self, mention: Mention, counted: bool, why: str | None = None) -> None:
         self.trace.setdefault(self._req_id, []).append((mention, counted, why))
@@ -182,6 +186,7 @@ class Evaluator:
                     + self.facts.positive("nodule_follow_up_due"))
         self._weighed(nodule.mention, True, f"{nodule.words()}; CT of "
                       f"{nodule.found.isoformat() if nodule.found else 'an unstated date'}; Fleischner 2017: {advice.text}")
+        self._baselines.update(m.doc for m in [nodule.mention, *reading.grown] if m.doc >= 0)
         if reading.grown:
             return self._result(req, _status(reading.grown), _best(reading.grown + evidence))
         if advice.now:

@@ -148,6 +148,8 @@ def test_a_small_nodule_needs_a_risk_factor_then_twelve_months():
     high = run(_chest("2026-06-10", small, "2025-06-01", risk))
     assert high.outcome == "appeal"
     assert any("pack-years" in e.quote for r in high.requirements for e in r.evidence)
+    # the CT a year back is what the interval is counted from, not stale evidence
+    assert not any("more than a year before the request" in w for w in high.warnings)
     too_soon = run(_chest("2026-03-10", small, "2025-06-01", ("2026-03-01", "PCP note", "Former smoker, 30 pack-years.")))
     assert too_soon.outcome == "not_met" and "due from 2026-06-01" in _interval(too_soon)[1]
 
