@@ -132,10 +132,15 @@ def follow_up(facts: Facts) -> Reading | None:
     if not nodules:
         return None
     dated = sorted((n for n in nodules if n.found), key=lambda n: n.found)
-    latest = dated[-1] if dated else max(nodules, key=lambda n: n.size_mm)
+    # On each CT the largest nodule leads; nodules of different sizes on one CT are several.
+    latest = max((n for n in dated if n.found == dated[-1].found) if dated else nodules, key=lambda n: n.size_mm)
+    if len({n.size_mm for n in (dated or nodules) if n.found == latest.found}) > 1:
+        latest.multiple = True
     grown = list(facts.positive("nodule_growth"))
-    if dated and latest.size_mm - dated[0].size_mm >= _GROWTH_MM and latest.found > dated[0].found:
-        grown += [dated[0].mention, latest.mention]
+    if dated:
+        first = max((n for n in dated if n.found == dated[0].found), key=lambda n: n.size_mm)
+        if latest.found > first.found and latest.size_mm - first.size_mm >= _GROWTH_MM:
+            grown += [first.mention, latest.mention]
     risk = facts.positive("lung_cancer_risk")
     advice = fleischner_2017(latest.size_mm, latest.kind, latest.multiple, bool(risk))
     due = add_months(latest.found, advice.months[0]) if latest.found and advice.months else None

@@ -140,6 +140,17 @@ def test_a_large_or_growing_nodule_is_met_whatever_the_interval():
     assert grown.outcome == "appeal"
 
 
+def test_the_largest_nodule_of_the_latest_ct_leads_and_growth_is_its_own():
+    first = ("2025-06-02", "Radiology report", "CT chest 6/2/2025: 4 mm solid nodule in the right upper lobe. "
+             "7 mm solid nodule in the right lower lobe.")
+    # the same 7 mm nodule six months on: not growth, and two sizes on one CT are several nodules
+    stable = run(_chest("2026-01-05", "CT chest: 7 mm solid nodule in the right lower lobe.", "2025-12-01", first))
+    assert stable.outcome == "not_met"  # single 7 mm: due 2026-06-01
+    assert "due from 2026-06-01" in _interval(stable)[1]
+    several = run(_chest("2025-08-20", first[2], first[0]))
+    assert "largest of several" in _interval(several)[1] and "due from 2025-09-02" in _interval(several)[1]
+
+
 def test_a_small_nodule_needs_a_risk_factor_then_twelve_months():
     small = "CT chest: 4 mm solid nodule in the right middle lobe. Follow-up CT in 12 months."
     low = run(_chest("2026-06-10", small, "2025-06-01"))
