@@ -151,6 +151,27 @@ def test_the_largest_nodule_of_the_latest_ct_leads_and_growth_is_its_own():
     assert "largest of several" in _interval(several)[1] and "due from 2025-09-02" in _interval(several)[1]
 
 
+@pytest.mark.parametrize("words, grown", [
+    ("which has grown since 2024", True),
+    ("increased in size", True),
+    ("not growing", False),
+    ("stable, has not grown", False),
+    ("no interval growth", False),
+])
+def test_growth_is_read_and_a_denied_growth_is_not(words, grown):
+    report = f"CT chest: 7 mm solid nodule in the right upper lobe, {words}."
+    result = run(_chest("2026-03-01", report, "2026-01-15"))  # six weeks on: early unless it has grown
+    assert (result.outcome == "appeal") is grown
+
+
+def test_a_risk_factor_is_the_patients_and_about_lung_cancer():
+    small = "CT chest: 4 mm solid nodule in the right middle lobe."
+    for note, high in (("Fall risk: high.", False), ("Never smoked cigarettes.", False),
+                       ("Quit smoking in 2015.", True), ("Lung cancer risk: high.", True)):
+        result = run(_chest("2026-06-10", small, "2025-06-01", ("2026-06-01", "PCP note", note)))
+        assert (result.outcome == "appeal") is high, note
+
+
 def test_a_small_nodule_needs_a_risk_factor_then_twelve_months():
     small = "CT chest: 4 mm solid nodule in the right middle lobe. Follow-up CT in 12 months."
     low = run(_chest("2026-06-10", small, "2025-06-01"))
