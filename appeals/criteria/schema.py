@@ -7,6 +7,7 @@ question sets shared between services). Pure code: no Flask, Celery or database 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Literal
@@ -207,6 +208,43 @@ class Source(_Strict):
                 "in force then may differ. Ask the plan for the text it applied.")
 
 
+class Window(_Strict):
+    """How recent the evidence must be: dated within this many days, or calendar months, before
+    the request (the denial date; today for a check before filing). Undated evidence still counts."""
+
+    days: int | None = Field(default=None, gt=0)
+    months: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> "Window":
+        if (self.days is None) == (self.months is None):
+            raise ValueError("a window needs exactly one of 'days' or 'months'")
+        return self
+
+    def earliest(self, reference: dt.date) -> dt.date:
+        """The oldest date that is still inside the window."""
+        if self.days is not None:
+            return reference - dt.timedelta(days=self.days)
+        return add_months(reference, -self.months)
+
+    def words(self) -> str:
+        if self.days is not None:
+            return f"{self.days} days"
+        return "a year" if self.months == 12 else f"{self.months} months"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (or earlier), kept inside a short month."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# Published follow-up schedules the matcher computes from a case's dates, and the vocabulary
+# concepts each one reads besides the requirement's own facts.
+SCHEDULES = {"fleischner_2017": ("pulmonary_nodule", "nodule_growth", "lung_cancer_risk")}
+Schedule = Literal["fleischner_2017"]
+
+
 class Requirement(_Strict):
     id: str = Field(pattern=_ID)
     kind: RequirementKind
@@ -222,9 +260,19 @@ class Requirement(_Strict):
     unless: list[str] = Field(default_factory=list)  # concepts that defeat it (a prior MRI)
     modality: str | None = None         # prior imaging: the imaging concept required
     results: list[ImagingResult] = Field(default_factory=list)  # prior imaging: results allowed
+    # Evidence dated before this window (before the request) does not count (a finding or a study).
+    within: Window | None = None
+    # The interval comes from a published schedule, worked out from the case's dates where they are
+    # given (a nodule's size and the date of the CT that found it); else `facts` are read as usual.
+    schedule: Schedule | None = None
 
     @model_validator(mode="after")
     def _by_kind(self) -> "Requirement":
+        if self.within and self.kind not in ("clinical_finding", "prior_imaging"):
+            raise ValueError("'within' applies to a clinical_finding or prior_imaging requirement "
+                             "(conservative care has 'within_weeks')")
+        if self.schedule and self.kind != "clinical_finding":
+            raise ValueError("'schedule' applies to a clinical_finding requirement")
         if self.kind == "conservative_care" and self.weeks is None:
             raise ValueError("a conservative_care requirement needs 'weeks'")
         if self.kind == "prior_imaging" and not self.modality:

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .schema import Service, Vocabulary
+from .schema import SCHEDULES, Service, Vocabulary
 
 
 class LibraryError(ValueError):
@@ -73,6 +73,8 @@ def check_references(service: Service, vocab: Vocabulary, path: Path) -> None:
                 if not concepts[therapy].therapy:
                     raise LibraryError(path, f"{where}.therapies[{k}]", f"{therapy!r} is not a therapy")
             need(req.modality, f"{where}.modality")
+            for concept in SCHEDULES.get(req.schedule, ()):
+                need(concept, f"{where}.schedule")
             if req.modality and not concepts[req.modality].imaging:
                 raise LibraryError(path, f"{where}.modality", f"{req.modality!r} is not imaging")
     for what in ("red_flags", "emergency_signs", "urgent_signs"):

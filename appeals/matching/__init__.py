@@ -194,7 +194,7 @@ def match_case(case: Case, *, library: Library | None = None, today: dt.date | N
 
     urgency, urgent_notes = _settle_urgency(outcome, urgency, urgent_notes, case)
     warnings = urgent_notes + warnings
-    warnings += warnings_conflict + best.warnings + _stale(case, reference) + facts.answer_notes
+    warnings += warnings_conflict + best.warnings + _stale(case, reference, best.baselines) + facts.answer_notes
     warnings += _filing_notes(case, deadline, today or dt.date.today())
     source = service.source(best.pathway.source)
     version, url, caveat = source.in_force(reference)
@@ -343,10 +343,10 @@ def _filing_notes(case: Case, deadline, today: dt.date) -> list[str]:
     return notes
 
 
-def _stale(case: Case, reference: dt.date) -> list[str]:
+def _stale(case: Case, reference: dt.date, baselines: set[int] = frozenset()) -> list[str]:
     notes = []
     for i, doc in enumerate(case.documentation):
-        if doc.date and reference - doc.date > _STALE_AFTER:
+        if doc.date and reference - doc.date > _STALE_AFTER and i not in baselines:
             notes.append(f"{doc.source or f'Document {i + 1}'} is dated {doc.date.isoformat()}, more "
                          "than a year before the request; criteria look at the current episode, so "
                          "newer notes carry more weight.")

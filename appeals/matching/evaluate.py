@@ -17,6 +17,7 @@ from ..criteria import Library, Service
 from ..criteria.schema import Pathway, Requirement
 from .conflicts import concept_label
 from .facts import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
+from .nodules import follow_up
 from ..criteria.anatomy import body_parts_in
 from .text import weeks_words
 
@@ -30,6 +31,9 @@ class PathwayOutcome:
     requirements: list[RequirementResult]
     warnings: list[str] = field(default_factory=list)
     denied: int = 0  # required findings the record says are absent ("no arm symptoms")
+    # Documents a follow-up interval was counted from (the CT that found a nodule): their age is
+    # the point, not a sign of stale evidence.
+    baselines: set[int] = field(default_factory=set)
 
     @property
     def met(self) -> bool:
@@ -65,6 +69,7 @@ class Evaluator:
         self.library, self.service, self.facts = library, service, facts
         self.reference, self.age = reference, age
         self.warnings: list[str] = []
+        self._baselines: set[int] = set()
         # What each requirement weighed: (requirement id) -> [(mention, counted, why)], for --explain.
         self.trace: dict[str, list[tuple[Mention, bool, str | None]]] = {}
         self._req_id = ""
@@ -76,7 +81,7 @@ class Evaluator:
             self.warnings.append(message)
 
     def pathway(self, pathway: Pathway) -> PathwayOutcome:
-        self.warnings, self._warned = [], set()
+        self.warnings, self._warned, self._baselines = [], set(), set()
         results = []
         for req in pathway.requirements:
             results.append(self.requirement(req, pathway, results))
@@ -84,7 +89,7 @@ class Evaluator:
         denied = sum(1 for req, r in zip(pathway.requirements, results)
                      if r.status == "unmet" and req.kind == "clinical_finding"
                      and (self._denied(req) or any(self.facts.positive(c) for c in req.unless)))
-        return PathwayOutcome(pathway, results, list(self.warnings), denied)
+        return PathwayOutcome(pathway, results, list(self.warnings), denied, self._baselines)
 
     def _weighed(self, mention: Mention, counted: bool, why: str | None = None) -> None:
         self.trace.setdefault(self._req_id, []).append((mention, counted, why))
@@ -108,26 +113,50 @@ class Evaluator:
 
     # -- findings ------------------------------------------------------------------------------
 
+    def _too_old(self, req: Requirement, when: dt.date | None) -> bool:
+        """Dated before the requirement's window (undated evidence is not judged by it)."""
+        return bool(req.within and when and when < req.within.earliest(self.reference))
+
+    def _old_note(self, req: Requirement, what: str, when: dt.date) -> str:
+        return (f"{what}, dated {when.isoformat()}, is more than {req.within.words()} before the request "
+                f"({self.reference.isoformat()}): too old for this policy, which counts only one from within "
+                f"{req.within.words()} of the request; a new one is needed")
+
     def _findings(self, req: Requirement) -> RequirementResult:
+        if req.schedule:
+            scheduled = self._schedule(req)
+            if scheduled is not None:
+                return scheduled
         blockers = [m for c in req.unless for m in self.facts.positive(c)]
         if blockers:
             return self._result(req, "unmet", needed=(
                 f"{req.needed} (the record shows {concept_label(self.library, blockers[0].concept)}: "
                 f'"{blockers[0].quote}")'))
-        per_fact = {c: [m for m in self.facts.positive(c) if not self._earlier_episode(req, m)]
+        per_fact = {c: [m for m in self.facts.positive(c)
+                        if not self._earlier_episode(req, m) and not self._too_old(req, m.date)]
                     for c in req.facts}
         shown = {c: ms for c, ms in per_fact.items() if ms}
+        old = []
         for c in req.facts:
             for m in self.facts.mentions.get(c, ()):
                 if m.negated:
                     self._weighed(m, False, "denied, hypothetical, an instruction, or about someone else")
                 elif self._earlier_episode(req, m):
                     self._weighed(m, False, f"from before this episode began ({self.facts.episode_start.isoformat()})")
+                elif self._too_old(req, m.date):
+                    self._weighed(m, False, f"dated {m.date.isoformat()}, more than {req.within.words()} "
+                                            "before the request")
+                    old.append(m)
                 else:
                     self._weighed(m, True)
         if len(shown) < req.min_count:
             needed = req.needed
-            if shown and req.min_count > 1:
+            if old and not shown:
+                latest = max(old, key=lambda m: m.date)
+                needed = (f"{req.needed} (" + self._old_note(
+                    req, f"the latest, {concept_label(self.library, latest.concept)} (\"{latest.quote}\")",
+                    latest.date) + ")")
+            elif shown and req.min_count > 1:
                 have = ", ".join(concept_label(self.library, c) for c in shown)
                 needed = f"{req.needed} (the record shows {len(shown)} of {req.min_count}: {have})"
             return self._result(req, "unmet", needed=needed)
@@ -142,6 +171,38 @@ class Evaluator:
         evidence = _best([m for ms in shown.values() for m in ms])
         status = "met_in_request" if len(in_request) >= req.min_count else "omitted"
         return self._result(req, status, evidence)
+
+    def _schedule(self, req: Requirement) -> RequirementResult | None:
+        """A follow-up interval worked out from the nodule's size and the date of the CT that found
+        it (Fleischner 2017). None where the case does not give what the rule needs: the
+        requirement's facts (the documented recommendation) are then read as before."""
+        reading = follow_up(self.facts)
+        if reading is None:
+            return None
+        nodule, advice = reading.nodule, reading.advice
+        if nodule.found is None and not (reading.grown or advice.now):
+            return None  # what is due depends on when the CT was: read the documented recommendation
+        evidence = ([nodule.mention] + (reading.risk if advice.by_risk else [])
+                    + self.facts.positive("nodule_follow_up_due"))
+        self._weighed(nodule.mention, True, f"{nodule.words()}; CT of "
+                      f"{nodule.found.isoformat() if nodule.found else 'an unstated date'}; Fleischner 2017: {advice.text}")
+        self._baselines.update(m.doc for m in [nodule.mention, *reading.grown] if m.doc >= 0)
+        if reading.grown:
+            return self._result(req, _status(reading.grown), _best(reading.grown + evidence))
+        if advice.now:
+            return self._result(req, _status([nodule.mention]), _best(evidence))
+        rule = (f"under the Fleischner Society 2017 guidelines a {nodule.words()} calls for {advice.text}; "
+                f"the CT that measured it was on {nodule.found.isoformat()}")
+        if advice.months is None:
+            return self._result(req, "unmet", needed=(
+                f"a reason for a follow-up CT: {rule}. Document risk factors for lung cancer (smoking "
+                "history, emphysema, a spiculated edge), growth or new symptoms if there are any"))
+        if self.reference < reading.due:
+            return self._result(req, "unmet", needed=(
+                f"a follow-up CT when it is due: {rule}, so the follow-up CT is due from "
+                f"{reading.due.isoformat()}, not on {self.reference.isoformat()}. Request it on or after "
+                f"{reading.due.isoformat()}, or document growth or new symptoms that call for it sooner"))
+        return self._result(req, _status([nodule.mention]), _best(evidence))
 
     def _denied(self, req: Requirement) -> bool:
         """Every mention of the requirement's findings denies them, or the record shows what rules
@@ -342,6 +403,9 @@ class Evaluator:
         episode = self.facts.episode_start
         good, rejected = [], []
         for s in studies:
+            if self._too_old(req, s.date):
+                rejected.append((s, self._old_note(req, f"The {_bare(label)}", s.date) + "."))
+                continue
             if episode and s.date:  # conventions 10: an earlier episode's films are not this one's
                 slack = _ESTIMATE_SLACK if self.facts.episode_estimated else dt.timedelta(0)
                 if s.date + slack < episode:
@@ -360,6 +424,11 @@ class Evaluator:
                     continue
             good.append(s)
         return good, rejected
+
+
+def _bare(label: str) -> str:
+    """A label without its article ("a mammogram" -> "mammogram"), to follow "the"."""
+    return label.removeprefix("a ").removeprefix("an ")
 
 
 _GAP = dt.timedelta(days=7)

@@ -202,6 +202,7 @@ def attribute(item, text: str, parsed: tx.ParsedText, doc_parts: set[str], doc_s
 
 
 _YEAR = compile_folded(r"\b(?:19[89]\d|20\d\d)\b")
+_AGO = compile_folded(r"\s*(?:ago|before|earlier|prior)\b")
 # What a study would show, not what it showed: "an exercise ECG alone would be non-diagnostic".
 _CONDITIONAL = compile_folded(r"^\s*(?:\w+\s+){0,2}?(?:would|might|could)\s+(?:\w+\s+)?(?:be|show|likely|probably|have been)\b")
 _ORDERED = compile_folded(r"\b(?:ordered|order|plan|will|to obtain|to get|requested|recommend\w*|offered|refer\w*"
@@ -215,6 +216,11 @@ def read_study(cid, mention, chunk, when, library: Library) -> Study:
         year = _YEAR.search(chunk)
         if year:  # "x-ray 2023": the end of that year, so it predates only a later year's episode
             study.date = dt.date(int(year.group()), 12, 31)
+        elif when:  # "mammogram 2 years ago": counted back from the note's date
+            folded = fold(chunk)
+            ago = next((weeks for _, end, weeks in tx.durations_in(chunk) if _AGO.match(folded, end)), None)
+            if ago is not None:
+                study.date = when - dt.timedelta(weeks=ago)
     parsed = tx.ParsedText(chunk)
     for result, regex in library.imaging_results:
         for m in regex.finditer(chunk):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..contract import Case
 from ..criteria import Library, Service
 from ..criteria.folding import compile_folded, fold
+from ..criteria.schema import SCHEDULES
 from ..criteria.anatomy import body_parts_in
 from . import text as tx
 from .events import (attribute, chain_planned_courses, course_from_record, link_home_programs, merge_courses,
@@ -62,7 +63,7 @@ def _concepts_for(library: Library, service: Service | None) -> list[str]:
                         "improved"}
     for pathway in service.pathways:
         for req in pathway.requirements:
-            needed.update(req.facts, req.therapies, req.unless)
+            needed.update(req.facts, req.therapies, req.unless, SCHEDULES.get(req.schedule, ()))
             if req.modality:
                 needed.add(req.modality)
             if req.kind == "conservative_care" and not req.therapies:

@@ -29,7 +29,7 @@ _ABBREVIATION = re.compile(
 # "no weakness", "negative for fever", "return precautions for bladder changes").
 _PRE_NEGATION = compile_folded(
     r"\b(?:no|not|denies|denied(?! by| coverage| the (?:request|mri|ct|scan|claim|study))|deny|denying"
-    r"|neg(?:ative)?\.? for|\(-\)|without|w/o(?=\s+[a-z])(?!\s+(?:iv|contrast|gad))|free of|absence of"
+    r"|neg(?:ative)?\.? for|\(-\)|without(?!\s+(?:iv |and with )?(?:contrast|gad))|w/o(?=\s+[a-z])(?!\s+(?:iv|contrast|gad))|free of|absence of"
     r"|never (?:had|got|gotten|received|did|done|been|tried|taken)(?: an?| any)?|never|nor|declined|declines|refused|refuses"
     r"|believe[sd]?|thinks?|thought|not sure|unsure|unclear (?:if|whether)|claims?"
     r"|worried (?:about|that)|afraid (?:of|that)|anxious about"

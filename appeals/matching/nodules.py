@@ -1,0 +1,148 @@
+"""Lung nodule follow-up: the nodule a report describes (size, solid or subsolid, one or several,
+the date of the CT that found it) and the interval the Fleischner Society's 2017 guidelines set for
+it (MacMahon et al., Radiology 2017;284:228-243, table 1). Pure code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..criteria.folding import compile_folded, fold
+from ..criteria.schema import add_months
+from . import text as tx
+from .facts import Facts, Mention
+
+SOLID, PART_SOLID, GROUND_GLASS = "solid", "part-solid", "ground-glass"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What the guideline recommends after the CT that found the nodule."""
+
+    text: str                                # the recommendation, in the guideline's words
+    months: tuple[int, int] | None = None    # follow-up CT at this interval after that CT
+    now: bool = False                        # work up now (CT at 3 months, PET/CT or biopsy)
+    by_risk: bool = False                    # the patient's risk decided it
+
+
+def fleischner_2017(size_mm: float, kind: str = SOLID, multiple: bool = False,
+                    high_risk: bool = False) -> Advice:
+    """The Fleischner 2017 recommendation for an incidental nodule in an adult aged 35 or more.
+    The size is the average of the long and short axes, rounded to the nearest millimetre."""
+    size = int(size_mm + 0.5)
+    if kind == SOLID:
+        if size < 6:
+            if high_risk:
+                return Advice("optional CT at 12 months (high-risk patient)", (12, 12), by_risk=True)
+            return Advice("no routine follow-up (low-risk patient)", by_risk=True)
+        if multiple:
+            return Advice("CT at 3-6 months, then consider CT at 18-24 months", (3, 6))
+        if size <= 8:
+            return Advice("CT at 6-12 months, then " + ("CT" if high_risk else "consider CT")
+                          + " at 18-24 months", (6, 12))
+        return Advice("consider CT at 3 months, PET/CT or tissue sampling", now=True)
+    if multiple:
+        if size < 6:
+            return Advice("CT at 3-6 months; if stable, consider CT at 2 and 4 years", (3, 6))
+        return Advice("CT at 3-6 months; later management by the most suspicious nodule", (3, 6))
+    if size < 6:
+        return Advice("no routine follow-up")
+    if kind == GROUND_GLASS:
+        return Advice("CT at 6-12 months to confirm persistence, then CT every 2 years until 5 years", (6, 12))
+    return Advice("CT at 3-6 months to confirm persistence, then annual CT for 5 years if unchanged "
+                  "and the solid component stays under 6 mm", (3, 6))
+
+
+@dataclass
+class Nodule:
+    """A nodule as one sentence of a report describes it."""
+
+    mention: Mention
+    size_mm: float
+    kind: str = SOLID
+    multiple: bool = False
+    found: dt.date | None = None     # the date of the CT that measured it
+
+    def words(self) -> str:
+        several = "largest of several " if self.multiple else ""
+        return f"{self.size_mm:g} mm {several}{self.kind} nodule"
+
+
+# A size next to the word nodule: "7 mm solid nodule", "nodule ... measuring 8 x 6 mm", "1.2 cm".
+_SIZE = r"(?P<a>\d+(?:\.\d+)?)\s*(?:x\s*(?P<b>\d+(?:\.\d+)?)\s*)?-?(?P<unit>mm|cm)\b"
+_SIZE_BEFORE = compile_folded(_SIZE + r"(?:\s+[\w-]+){0,3}?\s+nodules?")
+_SIZE_AFTER = compile_folded(r"nodules?\b[^.;]{0,45}?" + _SIZE)
+_GROUND_GLASS = compile_folded(r"ground[- ]glass|\b(?-i:GGO|GGN)s?\b|non-?solid|pure glass")
+_PART_SOLID = compile_folded(r"part[- ]?solid|semi-?solid|subsolid|mixed (?:solid|density|attenuation)")
+_MULTIPLE = compile_folded(r"\b(?:multiple|several|numerous|two|three|few|bilateral|scattered)\b[^.;]{0,30}?nodules"
+                           r"|(?<!no )(?<!no other )(?<!no additional )(?<!no new )\bnodules\b"
+                           r"|largest (?:nodule|measur)")
+# A report, or a sentence, that is the CT itself: its date is the CT's date.
+_CT_RECORD = compile_folded(r"radiolog\w*|imaging|\bCT\b|computed tomography|scan|chest report")
+
+# A date the follow-up is planned for, not the CT's: "follow-up CT due 3/2026", "repeat by June 2026".
+_PLANNED_DATE = compile_folded(r"(?:\bdue|\bby|\bafter|\buntil|recommend\w*|repeat\w*|follow[- ]?up(?: ct)?|scheduled"
+                               r"|planned|next(?: ct)?)(?:\s+(?:for|in|on|by|after|around))?\s*$")
+
+
+def _size(sentence: str) -> float | None:
+    folded = fold(sentence)
+    m = _SIZE_BEFORE.search(folded) or _SIZE_AFTER.search(folded)
+    if not m:
+        return None
+    a = float(m["a"])
+    size = (a + float(m["b"])) / 2 if m["b"] else a
+    return size * 10 if m["unit"] == "cm" else size
+
+
+def read_nodules(facts: Facts) -> list[Nodule]:
+    """Every measured nodule the case describes, with the date of its CT where one is given: a
+    date written in its sentence, else the date of a radiology or CT report."""
+    out = []
+    for m in facts.positive("pulmonary_nodule"):
+        size = _size(m.quote)
+        if size is None or not 0 < size < 100:
+            continue
+        folded = fold(m.quote)
+        kind = GROUND_GLASS if _GROUND_GLASS.search(folded) else PART_SOLID if _PART_SOLID.search(folded) else SOLID
+        written = [d for a, _, d in tx.dates_in(m.quote, m.date)
+                   if not _PLANNED_DATE.search(folded, max(0, a - 30), a) and not (m.date and d > m.date)]
+        found = written[0] if written else (m.date if _CT_RECORD.search(fold(m.source or "")) else None)
+        out.append(Nodule(m, size, kind, bool(_MULTIPLE.search(folded)), found))
+    return out
+
+
+_GROWTH_MM = 2  # Fleischner 2017: growth is an increase of 2 mm or more in mean diameter
+
+
+@dataclass
+class Reading:
+    """The nodule to follow and what the guideline says about it."""
+
+    nodule: Nodule
+    advice: Advice
+    grown: list[Mention]             # what shows it has grown
+    risk: list[Mention]              # the patient's risk factors for lung cancer
+    due: dt.date | None = None       # the earliest date the follow-up CT is due
+
+
+def follow_up(facts: Facts) -> Reading | None:
+    """The latest measured nodule and its Fleischner advice, or None when no size is given."""
+    nodules = read_nodules(facts)
+    if not nodules:
+        return None
+    dated = sorted((n for n in nodules if n.found), key=lambda n: n.found)
+    # On each CT the largest nodule leads; nodules of different sizes on one CT are several.
+    latest = max((n for n in dated if n.found == dated[-1].found) if dated else nodules, key=lambda n: n.size_mm)
+    if len({n.size_mm for n in (dated or nodules) if n.found == latest.found}) > 1:
+        latest.multiple = True
+    grown = list(facts.positive("nodule_growth"))
+    if dated:
+        first = max((n for n in dated if n.found == dated[0].found), key=lambda n: n.size_mm)
+        if latest.found > first.found and latest.size_mm - first.size_mm >= _GROWTH_MM:
+            grown += [first.mention, latest.mention]
+    risk = facts.positive("lung_cancer_risk")
+    advice = fleischner_2017(latest.size_mm, latest.kind, latest.multiple, bool(risk))
+    due = add_months(latest.found, advice.months[0]) if latest.found and advice.months else None
+    return Reading(latest, advice, grown, risk, due)
+
