@@ -9,12 +9,13 @@ from appeals.extensions import db
 from tests.conftest import PASSWORD, bearer, make_user
 
 
-@pytest.fixture
-def app(tmp_path):
+def make_bulk_app(tmp_path, database_url: str | None = None):
+    """The bulk app on ``database_url`` (a SQLite file under ``tmp_path`` by default), its tables
+    created."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "bulk.sqlite"),
+        "SQLALCHEMY_DATABASE_URI": database_url or "sqlite:///" + str(tmp_path / "bulk.sqlite"),
         "WTF_CSRF_ENABLED": False,
         "EMBEDDED_BROKER_URL": "sqla+sqlite:///" + str(tmp_path / "broker.sqlite"),
         "CELERY": {"task_always_eager": True},
@@ -22,6 +23,11 @@ def app(tmp_path):
     with app.app_context():
         db.create_all()
     return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_bulk_app(tmp_path)
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ import lxml.html
 import pytest
 from sqlalchemy import insert, select
 
-from appeals.app import create_app
 from appeals.extensions import db
 from appeals.models import Appeal, Batch, User
 from appeals.models.appeals import DONE, FAILED
+
+from .conftest import make_bulk_app
 
 SERVICE = {"id": "mri_lumbar_spine", "name": "MRI lumbar spine", "codes": ["72148"]}
 
@@ -29,20 +30,12 @@ STALE = "The newest note is over a year old."
 def app(request, tmp_path):
     """The bulk app (tests/bulk/conftest.py) on SQLite, and on a throwaway PostgreSQL database."""
     with contextlib.ExitStack() as stack:
+        url = None
         if request.param == "postgres":
             from support.workers import postgres_database
 
             url = stack.enter_context(postgres_database())
-        else:
-            url = "sqlite:///" + str(tmp_path / "bulk.sqlite")
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "EMBEDDED_BROKER_URL": "sqla+sqlite:///" + str(tmp_path / "broker.sqlite"),
-            "CELERY": {"task_always_eager": True},
-        })
-        with app.app_context():
-            db.create_all()
+        app = make_bulk_app(tmp_path, url)
         yield app
         with app.app_context():
             db.session.remove()
