@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from appeals.contract import Case
 from appeals.letters import LETTER_KINDS, build_context, render_letter
 from appeals.letters.reasons import ends_on_abbreviation
-from appeals.letters.text import docx_text
 from appeals.matching import match_case
 
+from .helpers import python_docx_text as docx_text  # read back as python-docx reads it
 from .samples import TODAY, administrative_pair, headache_pair, lumbar_case, lumbar_result, \
     scenarios
 

@@ -15,48 +15,17 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from appeals.contract import Case
 from appeals.letters import LETTER_KINDS, render_letter
 from appeals.letters.text import docx_text
 from appeals.matching import match_case
 
+from .helpers import python_docx_text
+
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "examples/cases").glob("*.json")) + sorted(
     (ROOT / "docs/letters/cases").glob("*.json"))
-
-
-def _blocks(container) -> list[str]:
-    lines = []
-    for block in container.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, Table):
-            for row in block.rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    text = "\n".join(_blocks(cell)).strip()
-                    if not cells or cells[-1] != text:
-                        cells.append(text)
-                lines.append(" | ".join(cells))
-    return lines
-
-
-def python_docx_text(data: bytes) -> str:
-    """What python-docx reads: the reference the fast reader is held to."""
-    document = Document(io.BytesIO(data))
-    lines = _blocks(document)
-    seen = set()
-    for section in document.sections:
-        for part in (section.header, section.first_page_header, section.footer,
-                     section.first_page_footer):
-            if part.is_linked_to_previous or part.part.partname in seen:
-                continue
-            seen.add(part.part.partname)
-            lines.extend(_blocks(part))
-    return "\n".join(lines)
 
 
 def _case(path: Path) -> Case:
