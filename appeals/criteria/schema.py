@@ -110,7 +110,10 @@ class Question(_Strict):
     # What an answer means (exactly one of these, except for free-text questions):
     fact: str | None = None              # yes_no: yes asserts the concept, no negates it
     therapy: str | None = None           # number: weeks of this therapy concept
-    date_of: Literal["episode_start", "treatment_end", "reevaluation", "imaging"] | None = None
+    date_of: Literal["episode_start", "treatment_end", "reevaluation", "imaging", "nodule_ct"] | None = None
+    # What the answer says about a lung nodule: its size (number, in mm), its kind or whether there
+    # are several (choice; the choice's words are read as a report's would be).
+    nodule: Literal["size_mm", "kind", "count"] | None = None
     imaging: str | None = None           # choice: result of this imaging concept
     choice_results: dict[str, ImagingResult] = Field(default_factory=dict)
     choice_facts: dict[str, str] = Field(default_factory=dict)  # choice -> concept
@@ -123,8 +126,12 @@ class Question(_Strict):
             raise ValueError("only a choice question has 'choices'")
         if self.type == "yes_no" and not self.fact:
             raise ValueError("a yes_no question needs 'fact' (the concept a yes asserts)")
-        if self.type == "number" and not self.therapy:
-            raise ValueError("a number question needs 'therapy' (the treatment counted in weeks)")
+        if self.type == "number" and not (self.therapy or self.nodule == "size_mm"):
+            raise ValueError("a number question needs 'therapy' (the treatment counted in weeks) "
+                             "or 'nodule: size_mm'")
+        if self.nodule and self.type != {"size_mm": "number"}.get(self.nodule, "choice"):
+            raise ValueError(f"'nodule: {self.nodule}' needs a "
+                             f"{'number' if self.nodule == 'size_mm' else 'choice'} question")
         if self.type == "date" and not self.date_of:
             raise ValueError("a date question needs 'date_of'")
         for mapping in (self.choice_results, self.choice_facts):

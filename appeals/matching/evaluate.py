@@ -17,7 +17,7 @@ from ..criteria import Library, Service
 from ..criteria.schema import Pathway, Requirement
 from .conflicts import concept_label
 from .facts import ANSWER, DOCUMENT, REQUEST, Course, Facts, Mention
-from .nodules import follow_up
+from .nodules import follow_up, read_nodules
 from ..criteria.anatomy import body_parts_in
 from .text import weeks_words
 
@@ -173,15 +173,18 @@ class Evaluator:
         return self._result(req, status, evidence)
 
     def _schedule(self, req: Requirement) -> RequirementResult | None:
-        """A follow-up interval worked out from the nodule's size and the date of the CT that found
-        it (Fleischner 2017). None where the case does not give what the rule needs: the
-        requirement's facts (the documented recommendation) are then read as before."""
+        """A follow-up interval worked out from the nodule's size and the dates of the CT that found
+        it and of the stable follow-up CTs since (Fleischner 2017). None where the case does not give
+        what the rule needs: the requirement's facts (the documented recommendation) are then read
+        as before."""
         reading = follow_up(self.facts)
         if reading is None:
             return None
         nodule, advice = reading.nodule, reading.advice
         if nodule.found is None and not (reading.grown or advice.now):
             return None  # what is due depends on when the CT was: read the documented recommendation
+        if reading.follow_ups and advice.open_after_first and not (reading.grown or advice.now):
+            return None  # the guideline leaves later steps to the radiologist: read the recommendation
         evidence = ([nodule.mention] + (reading.risk if advice.by_risk else [])
                     + self.facts.positive("nodule_follow_up_due"))
         self._weighed(nodule.mention, True, f"{nodule.words()}; CT of "
@@ -191,15 +194,29 @@ class Evaluator:
             return self._result(req, _status(reading.grown), _best(reading.grown + evidence))
         if advice.now:
             return self._result(req, _status([nodule.mention]), _best(evidence))
-        rule = (f"under the Fleischner Society 2017 guidelines a {nodule.words()} calls for {advice.text}; "
-                f"the CT that measured it was on {nodule.found.isoformat()}")
+        words = nodule.words()
+        article = "an" if words.startswith(("8", "11 ", "11.", "18")) else "a"
+        rule = f"under the Fleischner Society 2017 guidelines {article} {words} calls for {advice.text}"
+        if reading.follow_ups:
+            stable = _and([d.isoformat() for d in reading.follow_ups])
+            rule += (f"; the CT that found it was on {reading.first.isoformat()} and the follow-up CT"
+                     f"{'s' if len(reading.follow_ups) > 1 else ''} of {stable} showed no growth")
+            self._baselines.update(n.mention.doc for n in read_nodules(self.facts) if n.mention.doc >= 0)
+        else:
+            rule += f"; the CT that measured it was on {nodule.found.isoformat()}"
         if advice.months is None:
             return self._result(req, "unmet", needed=(
                 f"a reason for a follow-up CT: {rule}. Document risk factors for lung cancer (smoking "
                 "history, emphysema, a spiculated edge), growth or new symptoms if there are any"))
+        if reading.ended:
+            return self._result(req, "unmet", needed=(
+                f"a reason for another CT: {rule}, which completes that schedule, so no further follow-up "
+                "CT is recommended for this nodule. Document growth, a new or growing solid part, or new "
+                "symptoms if there are any"))
+        step = "next follow-up CT" if reading.follow_ups else "follow-up CT"
         if self.reference < reading.due:
             return self._result(req, "unmet", needed=(
-                f"a follow-up CT when it is due: {rule}, so the follow-up CT is due from "
+                f"{'the' if reading.follow_ups else 'a'} {step} when it is due: {rule}, so the {step} is due from "
                 f"{reading.due.isoformat()}, not on {self.reference.isoformat()}. Request it on or after "
                 f"{reading.due.isoformat()}, or document growth or new symptoms that call for it sooner"))
         return self._result(req, _status([nodule.mention]), _best(evidence))
@@ -424,6 +441,10 @@ class Evaluator:
                     continue
             good.append(s)
         return good, rejected
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _bare(label: str) -> str:

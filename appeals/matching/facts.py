@@ -61,6 +61,21 @@ class Study:
 
 
 @dataclass
+class Nodule:
+    """A lung nodule as one sentence of a report (or the form's answers) describes it."""
+
+    mention: Mention
+    size_mm: float
+    kind: str = "solid"              # or "part-solid", "ground-glass"
+    multiple: bool = False
+    found: dt.date | None = None     # the date of the CT that measured it
+
+    def words(self) -> str:
+        several = "largest of several " if self.multiple else ""
+        return f"{self.size_mm:g} mm {several}{self.kind} nodule"
+
+
+@dataclass
 class Facts:
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
     courses: list[Course] = field(default_factory=list)
@@ -72,6 +87,7 @@ class Facts:
     requested_sides: set[str] = field(default_factory=set)
     documented_sides: set[str] = field(default_factory=set)
     answer_notes: list[str] = field(default_factory=list)  # answers that could not be used
+    answered_nodules: list[Nodule] = field(default_factory=list)  # the nodule the form's answers describe
 
     def add(self, m: Mention) -> None:
         self.mentions.setdefault(m.concept, []).append(m)

@@ -87,8 +87,11 @@ def test_every_question_id_of_every_service_is_accepted():
     for service in library.services:
         answers = {}
         for q in library.questions(service):
-            answers[q.id] = {"yes_no": False, "number": 0, "date": "2025-01-01",
-                             "choice": q.choices[0] if q.choices else None, "text": "x"}[q.type]
+            # a nodule's size is more than 0 mm and goes with a yes to the nodule (with a no it is
+            # refused as contradictory: test_nodule_answers)
+            answers[q.id] = {"yes_no": q.fact == "pulmonary_nodule", "number": 7 if q.nodule else 0,
+                             "date": "2025-01-01", "choice": q.choices[0] if q.choices else None,
+                             "text": "x"}[q.type]
         r = run(make_case(service=service.id, answers=answers))
         assert not warned(r, "not a question"), service.id
         assert not warned(r, "was not used"), service.id

@@ -145,8 +145,10 @@ def test_the_largest_nodule_of_the_latest_ct_leads_and_growth_is_its_own():
              "7 mm solid nodule in the right lower lobe.")
     # the same 7 mm nodule six months on: not growth, and two sizes on one CT are several nodules
     stable = run(_chest("2026-01-05", "CT chest: 7 mm solid nodule in the right lower lobe.", "2025-12-01", first))
-    assert stable.outcome == "not_met"  # single 7 mm: due 2026-06-01
-    assert "due from 2026-06-01" in _interval(stable)[1]
+    # single 7 mm, stable at its first follow-up: the next CT is at 18-24 months after the CT that
+    # found it (2026-12-02), not 6 months after the latest one as if that were the first
+    assert stable.outcome == "not_met"
+    assert "due from 2026-12-02" in _interval(stable)[1] and "2026-06-01" not in _interval(stable)[1]
     several = run(_chest("2025-08-20", first[2], first[0]))
     assert "largest of several" in _interval(several)[1] and "due from 2025-09-02" in _interval(several)[1]
 

@@ -49,3 +49,8 @@ def test_an_unmet_window_says_why_and_what_to_obtain(scored):
     assert "due from 2026-07-20" in early and "2026-01-20" in early and "6-12 months" in early
     assert "no routine follow-up" in needed("td-chest-04")
     assert "3-6 months" in needed("td-chest-10") and "due from 2026-04-12" in needed("td-chest-10")
+    # from the form's answers alone, and after a stable follow-up CT (the next step, and the end)
+    assert "a 7 mm solid nodule" in needed("td-chest-12") and "due from 2026-07-15" in needed("td-chest-12")
+    assert "an 8 mm part-solid nodule" in needed("td-chest-14")
+    assert "next follow-up CT is due from 2026-06-30" in needed("td-chest-14")
+    assert "no further follow-up CT is recommended" in needed("td-chest-15")

@@ -311,6 +311,8 @@ def _question_field(question):
     if kind == "date":
         return IsoDateField(label, validators=[Optional(), not_in_future("This date")],
                             description=help_text)
+    if kind == "number" and read_attr(question, "nodule") == "size_mm":
+        return StringField(label, validators=[Optional(), _is_number, _nodule_size], description=help_text)
     if kind == "number":
         return StringField(label, validators=[Optional(), _is_number], description=help_text)
     return StringField(label, validators=[Optional(), Length(max=2000)], description=help_text)
@@ -319,6 +321,16 @@ def _question_field(question):
 def _is_number(form, field):
     if parse_number(field.data) is None:
         raise ValidationError(f"“{(field.data or '')[:40]}” is not a number. Enter digits only, like 6.")
+
+
+MAX_NODULE_MM = 100  # as the matcher reads it: larger is a mass, or a typing slip
+
+
+def _nodule_size(form, field):
+    size = parse_number(field.data)
+    if size is not None and not 0 < size <= MAX_NODULE_MM:
+        raise ValidationError(f"Enter the size in millimetres, more than 0 and at most {MAX_NODULE_MM}, "
+                              "like 7. If the report gives centimetres, 1 cm is 10 mm.")
 
 
 def parse_number(text: str | None) -> int | float | None:

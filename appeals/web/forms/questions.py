@@ -11,7 +11,9 @@ in the library:
 - the date of that follow-up comes after a yes to the follow-up;
 - the date and result of an X-ray come after a yes to having had it;
 - findings only an examination shows come after a yes to "examined in person" (where asked);
-- "getting worse" comes after a yes to the weakness it asks about.
+- "getting worse" comes after a yes to the weakness it asks about;
+- what the follow-up of a lung nodule depends on (its size, kind, number, the date of the CT that
+  found it, smoking, a recommended repeat CT) comes after a yes to a nodule found on a CT.
 
 A follow-up whose answer has not called for it is not on the page, and whatever it held is not
 sent. Without JavaScript the page shows a follow-up on the next round trip ("Next", or the submit
@@ -29,7 +31,10 @@ from .intake import parse_number, read_attr
 # fact -> the fact whose "yes" calls for it.
 FOLLOWS_YES = {
     "progressive_deficit": "motor_weakness",
+    "lung_cancer_risk": "pulmonary_nodule",
+    "nodule_follow_up_due": "pulmonary_nodule",
 }
+NODULE_FACT = "pulmonary_nodule"
 AFTER_TREATMENT_FACTS = {"no_improvement", "reevaluation"}
 EXAM_FACT = "clinical_exam"
 FOLLOW_UP_FACT = "reevaluation"
@@ -56,8 +61,8 @@ def _yes(field) -> bool:
 def _treatment_names(entries, concepts) -> list[str]:
     names = []
     for field, question in entries:
-        if read_attr(question, "type") != "number":
-            continue
+        if read_attr(question, "type") != "number" or not read_attr(question, "therapy"):
+            continue  # a nodule's size is not a treatment
         weeks = parse_number(field.data)
         if weeks is not None and weeks > 0:
             therapy = read_attr(question, "therapy")
@@ -102,6 +107,8 @@ def visible_questions(entries, concepts: Mapping[str, Any]) -> list[Shown]:
         elif date_of == "imaging" or (kind == "choice" and read_attr(question, "imaging")):
             imaging_fact = read_attr(question, "imaging") or last_imaging_fact
             parent_ok = imaging_fact in shown_facts and _yes(by_fact.get(imaging_fact))
+        elif read_attr(question, "nodule") or date_of == "nodule_ct":
+            parent_ok = NODULE_FACT in shown_facts and _yes(by_fact.get(NODULE_FACT))
         elif fact in FOLLOWS_YES:
             parent = FOLLOWS_YES[fact]
             parent_ok = parent in shown_facts and _yes(by_fact.get(parent)) if parent in by_fact \
