@@ -10,6 +10,7 @@ on as many machines as needed, and exactly one `appeals beat`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -145,6 +146,24 @@ def supervised_children(app, concurrency: int) -> list[Child]:
     ]
 
 
+class FirstSignalStops:
+    """The handler for SIGTERM (a process manager), SIGHUP (a closing terminal) and Ctrl-C.
+
+    Python runs a handler between two steps of whatever the main thread was doing, and runs it
+    again if a second signal comes while the first is being handled (`make run` forwards the
+    process group's SIGTERM to `appeals run`, which so gets two at once). So the handler takes no
+    lock and raises nothing into the code it interrupts: only the first signal acts (``next()`` is
+    a single step), and it calls ``stop`` from a thread of its own."""
+
+    def __init__(self, stop) -> None:
+        self._stop = stop
+        self._signals = itertools.count()
+
+    def __call__(self, *_) -> None:
+        if next(self._signals) == 0:
+            threading.Thread(target=self._stop, name="stop serving", daemon=True).start()
+
+
 @cli.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -154,20 +173,18 @@ def supervised_children(app, concurrency: int) -> list[Child]:
               help="Start the workers and beat (the periodic sweep) beside the web server.")
 def run(host: str, port: int, concurrency: int, with_worker: bool) -> None:
     """Run the whole service on this machine: migrate, start the workers, serve the web app."""
+    from werkzeug.serving import make_server
+
     app = _app()
     upgrade_database(app)
-    supervisor = None
-    stopping = threading.Event()
-
-    def stop_serving(*_):
-        # SIGTERM (a process manager), SIGHUP (a closing terminal) and Ctrl-C all stop it; the
-        # first one ends the web server, the rest are ignored while the workers stop.
-        if not stopping.is_set():
-            stopping.set()
-            raise KeyboardInterrupt
-
+    server = make_server(host, port, app, threaded=True)
+    # The accept after select() must never block: the main thread has to come back to Python
+    # every poll interval for a signal's handler to run.
+    server.socket.setblocking(False)
+    stop_serving = FirstSignalStops(server.shutdown)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, stop_serving)
+    supervisor = None
     try:
         if with_worker:
             supervisor = Supervisor(supervised_children(app, concurrency),
@@ -176,13 +193,10 @@ def run(host: str, port: int, concurrency: int, with_worker: bool) -> None:
         broker = "Redis" if app.config.get("REDIS_URL") else "the embedded broker"
         click.echo(f"appeals: web on http://{host}:{port}/, "
                    f"{'workers on ' + broker if with_worker else 'no worker'}; Ctrl-C stops")
-        from werkzeug.serving import run_simple
-
-        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
-    except KeyboardInterrupt:
-        pass
+        server.log_startup()
+        server.serve_forever()  # returns at once if a signal came while the workers started
     finally:
-        stopping.set()
+        server.server_close()
         if supervisor is not None:
             click.echo("stopping the workers…")
             supervisor.stop()

@@ -14,6 +14,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 
 from appeals.app import create_app
 from appeals.accounts.tokens import create_token
+from appeals.cli.service import FirstSignalStops
 from appeals.extensions import db
 from support.workers import REPO, wait_for
 from tests.conftest import make_user
@@ -194,3 +197,73 @@ def test_make_run_stops_web_and_workers_whichever_way_it_is_signalled(tmp_path, 
             b"zombie" in Path(f"/proc/{appeals_run}/status").read_bytes().lower()
         with pytest.raises(OSError):
             client.request("GET", "/api/v1/openapi.json")
+
+
+def test_a_burst_of_signals_stops_it_once(tmp_path):
+    """Signals close together (a process group's SIGTERM and make's forwarded one, a terminal's
+    SIGHUP then Ctrl-C): a second one arriving while the first is being handled must neither
+    deadlock the stop nor start it twice."""
+    with running_service(tmp_path) as (process, client, queue, log):
+        for _ in range(5):
+            for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signum)
+        process.wait(timeout=60)
+        wait_for(lambda: not processes_with(queue), timeout=60,
+                 message=f"every worker to stop ({log.read_text()[-2000:]})")
+        assert log.read_text().count("stopping the workers") == 1
+
+
+def _second_signal_at_each_step(make_handler) -> list[str]:
+    """Run a fresh handler as a signal does, once for each line it (and what it calls) runs, with
+    a second call of the same handler at that line, as a second signal arriving mid-handler makes.
+    Returns how each run ended: "done", or "deadlocked"."""
+    endings, step = [], 1
+    while True:
+        handler, lines = make_handler(), [0]
+
+        def again(frame, event, arg, handler=handler, lines=lines):
+            if event == "line":
+                lines[0] += 1
+                if lines[0] == step:
+                    handler(signal.SIGTERM, None)
+            return again
+
+        def signalled(handler=handler, again=again):
+            sys.settrace(again)
+            try:
+                handler(signal.SIGTERM, None)
+            finally:
+                sys.settrace(None)
+
+        thread = threading.Thread(target=signalled, daemon=True)
+        thread.start()
+        thread.join(timeout=3)
+        endings.append("deadlocked" if thread.is_alive() else "done")
+        if thread.is_alive() or lines[0] < step:  # past the handler's last line: every step tried
+            return endings
+        step += 1
+
+
+def test_a_signal_in_the_middle_of_the_handler_neither_deadlocks_nor_stops_twice():
+    stops = []
+    endings = _second_signal_at_each_step(lambda: FirstSignalStops(lambda: stops.append("stop")))
+    assert "deadlocked" not in endings
+    assert len(endings) > 3, "the handler's steps were walked"
+    wait_for(lambda: len(stops) == len(endings), timeout=10, message="each run to ask for its stop")
+    time.sleep(0.2)
+    assert len(stops) == len(endings), "each run asked for one stop, not two"
+
+
+def test_the_reentrancy_check_catches_a_handler_that_takes_a_lock():
+    """The check above can fail: a handler that sets a threading.Event (it takes a lock) is
+    interrupted by the second signal inside Event.set, and waits for itself for ever."""
+    def make_handler():
+        stopping = threading.Event()
+
+        def handler(*_):
+            if not stopping.is_set():
+                stopping.set()
+        return handler
+
+    assert _second_signal_at_each_step(make_handler)[-1] == "deadlocked"
