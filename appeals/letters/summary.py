@@ -196,7 +196,8 @@ def filing(kind: str, passed: bool, deadline_date: str, level: str, plan_name: s
 
 def cover_steps(kind: str, *, signer: str, enclosures: int, passed: bool, deadline: str,
                 expedited: bool, correction_steps: list[str],
-                send_to: str, clinician_letter: bool, late_reason: bool = False) -> list[str]:
+                send_to: str, clinician_letter: bool, late_reason: bool = False,
+                check_before_filing: bool = False) -> list[str]:
     # An emergency's advice leads the cover page on its own (emergency.notice), not as a step.
     steps = list(correction_steps)
     if passed and late_reason:
@@ -220,7 +221,14 @@ def cover_steps(kind: str, *, signer: str, enclosures: int, passed: bool, deadli
     if enclosures:
         steps.append(f"Put the {enclosures} enclosure{'s' if enclosures != 1 else ''} behind "
                      "it in the order listed, and keep a copy of everything.")
-    steps.append(f"Send it to {send_to}, and keep proof that it was sent."
-                 if send_to else "Send it to the appeal address on the denial notice, and keep "
-                                 "proof that it was sent.")
+    if check_before_filing:  # no denial yet: it goes with the request, not to an appeals address
+        steps.append("Send it with the prior-authorization request, and keep a copy."
+                     if kind == "clinician" else
+                     "Give it to the office that orders the scan, to send with the "
+                     "prior-authorization request, and keep a copy.")
+    elif send_to:
+        steps.append(f"Send it to {send_to}, and keep proof that it was sent.")
+    else:
+        steps.append("Send it to the appeal address on the denial notice, and keep proof that "
+                     "it was sent.")
     return steps

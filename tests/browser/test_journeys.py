@@ -216,9 +216,19 @@ def test_check_before_filing_speaks_its_own_words(live, page):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text("Where you stand: MRI lumbar spine")
     main = page.locator("main")
-    expect(main).not_to_contain_text("How to send it")
-    expect(main).not_to_contain_text("send it to the plan")
-    expect(main).to_contain_text("No deadline yet")
+    # Once the letter is written (the page updates itself), its preview shows too: the page's own
+    # words and the letter's are checked apart.
+    expect(page.locator(".preview")).to_contain_text("prior-authorization request",
+                                                     timeout=30_000)
+    own_words = page.evaluate("""() => {
+        const main = document.querySelector('main').cloneNode(true);
+        main.querySelectorAll('.preview').forEach(preview => preview.remove());
+        return main.innerText; }""")
+    assert "How to send it" not in own_words and "send it to the plan" not in own_words
+    assert "No deadline yet" in own_words
+    preview = page.locator(".preview")
+    expect(preview).to_contain_text("to send with the prior-authorization request")
+    expect(preview).not_to_contain_text("denial notice")
     page.get_by_role("link", name="Delete this check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete this check?")
     fits_the_screen(page)

@@ -129,6 +129,11 @@ def test_check_before_filing_is_a_supporting_letter_not_an_appeal():
     assert "Letter of medical necessity" in text
     assert "Knee x-ray 2026-01-20: no fracture" in text
     assert "appeal the denial" not in text and "Deadline" not in text
+    # The cover page says where a supporting letter goes: with the request, not to an appeals desk.
+    patient = _text(case, result, "patient")
+    assert "Before you send" in patient
+    assert "to send with the prior-authorization request" in patient
+    assert "denial notice" not in patient and "appeal address" not in patient
 
 
 SPECIAL = "Zoë & <Sons> \"Ltd\" 'quoted' — naïve café 🩻 מטופל مريض"
